@@ -1,0 +1,160 @@
+package org.processhub.runtime.internal.registry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.processhub.api.ChildInfo;
+import org.processhub.api.ChildSpec;
+import org.processhub.api.NodeId;
+import org.processhub.api.ProcessRef;
+
+/**
+ * A node's replica of a hub's registry: child id → spec, metadata and the instances that run it.
+ *
+ * <p>Rows are immutable {@link ChildInfo}s in a concurrent map, so lookups from any thread are a single
+ * map read with no allocation. Writes come only from the hub's event thread. Each (child, node) instance
+ * carries the incarnation its node gave it; a change older than what the row holds is ignored, which
+ * makes deltas, start replies and anti-entropy snapshots safe to apply in any order and more than once.
+ */
+public final class Registry {
+    /** Told about every effective change; called on the writing (hub) thread. */
+    public interface Listener {
+        void inserted(String childId, List<ProcessRef> refs);
+
+        void removed(String childId, List<NodeId> nodes);
+    }
+
+    private final String hubId;
+    private final ConcurrentHashMap<String, ChildInfo> rows = new ConcurrentHashMap<>();
+    private final Listener listener;
+
+    public Registry(String hubId, Listener listener) {
+        this.hubId = hubId;
+        this.listener = listener;
+    }
+
+    public Optional<ChildInfo> get(String childId) {
+        return Optional.ofNullable(rows.get(childId));
+    }
+
+    /** The row or null: the allocation-free form of {@link #get}. */
+    public ChildInfo row(String childId) {
+        return rows.get(childId);
+    }
+
+    public boolean contains(String childId) {
+        return rows.containsKey(childId);
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    /** A live, read-only view of all rows. */
+    public Collection<ChildInfo> rows() {
+        return Collections.unmodifiableCollection(rows.values());
+    }
+
+    public Map<String, ChildInfo> snapshot() {
+        return Map.copyOf(rows);
+    }
+
+    /**
+     * Records that {@code node} runs the child with {@code incarnation}; spec and metadata are replaced
+     * by the given ones. Returns false (and changes nothing) if the row already holds that or a newer
+     * incarnation for the node.
+     */
+    public boolean insert(ChildSpec spec, Map<String, String> metadata, NodeId node, long incarnation) {
+        String id = spec.id();
+        ChildInfo old = rows.get(id);
+        List<ProcessRef> refs;
+        if (old == null) {
+            refs = List.of(new ProcessRef(hubId, node, id, incarnation));
+        } else {
+            int at = indexOf(old.refs(), node);
+            if (at >= 0 && old.refs().get(at).incarnation() >= incarnation) {
+                return false;
+            }
+            ArrayList<ProcessRef> list = new ArrayList<>(old.refs());
+            ProcessRef ref = new ProcessRef(hubId, node, id, incarnation);
+            if (at >= 0) {
+                list.set(at, ref);
+            } else {
+                list.add(ref);
+                list.sort((a, b) -> a.node().compareTo(b.node()));
+            }
+            refs = list;
+        }
+        rows.put(id, new ChildInfo(spec, refs, Optional.empty(), metadata));
+        listener.inserted(id, List.of(new ProcessRef(hubId, node, id, incarnation)));
+        return true;
+    }
+
+    /**
+     * Removes {@code node}'s instance of the child if its incarnation is at most {@code incarnation}
+     * ({@link Long#MAX_VALUE} removes whatever is there). The row goes when no instance is left.
+     */
+    public boolean remove(String childId, NodeId node, long incarnation) {
+        ChildInfo old = rows.get(childId);
+        if (old == null) {
+            return false;
+        }
+        int at = indexOf(old.refs(), node);
+        if (at < 0 || old.refs().get(at).incarnation() > incarnation) {
+            return false;
+        }
+        if (old.refs().size() == 1) {
+            rows.remove(childId);
+        } else {
+            ArrayList<ProcessRef> list = new ArrayList<>(old.refs());
+            list.remove(at);
+            rows.put(childId, new ChildInfo(old.spec(), list, Optional.empty(), old.metadata()));
+        }
+        listener.removed(childId, List.of(node));
+        return true;
+    }
+
+    /** Removes every instance of {@code node}; returns the ids of the rows it was in. */
+    public List<String> removeNode(NodeId node) {
+        List<String> affected = new ArrayList<>();
+        for (ChildInfo row : rows.values()) {
+            if (indexOf(row.refs(), node) >= 0) {
+                affected.add(row.childId());
+            }
+        }
+        for (String id : affected) {
+            remove(id, node, Long.MAX_VALUE);
+        }
+        return affected;
+    }
+
+    /** Rows that list an instance on {@code node}. */
+    public List<ChildInfo> rowsOf(NodeId node) {
+        List<ChildInfo> result = new ArrayList<>();
+        for (ChildInfo row : rows.values()) {
+            if (indexOf(row.refs(), node) >= 0) {
+                result.add(row);
+            }
+        }
+        return result;
+    }
+
+    /** The instance of the child on {@code node}, or null. */
+    public ProcessRef instance(String childId, NodeId node) {
+        ChildInfo row = rows.get(childId);
+        if (row == null) return null;
+        int at = indexOf(row.refs(), node);
+        return at < 0 ? null : row.refs().get(at);
+    }
+
+    private static int indexOf(List<ProcessRef> refs, NodeId node) {
+        for (int i = 0; i < refs.size(); i++) {
+            if (refs.get(i).node().equals(node)) return i;
+        }
+        return -1;
+    }
+}
