@@ -1,0 +1,369 @@
+package org.processhub.runtime.internal.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.events.Event;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.lang.IgnitePredicate;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+import org.processhub.api.NodeDownException;
+import org.processhub.api.NodeId;
+import org.processhub.runtime.internal.log.Log;
+import org.processhub.runtime.internal.transport.PeerTransport;
+import org.processhub.runtime.internal.transport.TransportSettings;
+import org.processhub.runtime.internal.wire.WireCodec;
+import org.processhub.runtime.internal.wire.WireFormatException;
+
+/**
+ * The cluster on an embedded Ignite server node: Ignite gives membership and failure detection; hub
+ * frames travel over our own {@link PeerTransport}, whose address each node publishes as an Ignite node
+ * attribute. Ignite nodes without that attribute (not ProcessHub nodes) are ignored.
+ */
+public final class IgniteCluster implements Cluster, AutoCloseable {
+    static final String ATTR_NODE = "processhub.node";
+    static final String ATTR_TRANSPORT = "processhub.transport";
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private record Peer(NodeId node, UUID igniteId, InetSocketAddress address) {}
+
+    private final Log log;
+    private final NodeId self;
+    private final PeerTransport transport;
+    private final Ignite ignite;
+    private final Map<UUID, Peer> byIgniteId = new ConcurrentHashMap<>();
+    private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<String, Inbound> hubs = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService events;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService workers;
+    private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final IgnitePredicate<Event> discoveryListener = this::onDiscovery;
+    private final Map<NodeId, Long> badFrameLogged = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** Starts the transport and the Ignite node and joins the cluster. Blocks until joined. */
+    public static IgniteCluster start(NodeSettings settings, Log log) throws IOException {
+        return new IgniteCluster(settings, log);
+    }
+
+    private IgniteCluster(NodeSettings settings, Log log) throws IOException {
+        this.log = log;
+        int instance = INSTANCES.incrementAndGet();
+        String tag = "n" + instance;
+        this.self = NodeId.of(settings.nodeName().isEmpty() ? defaultName(settings, instance) : settings.nodeName());
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "ph-cluster-events-" + tag));
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "ph-timer-" + tag));
+        timer.setRemoveOnCancelPolicy(true);
+        this.workers = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()), pool -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("ph-worker-" + tag + "-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, true);
+        InetAddress bind = InetAddress.getByName(settings.localAddress());
+        TransportSettings d = TransportSettings.defaults(bind);
+        TransportSettings ts = new TransportSettings(bind, settings.transportPort(), settings.maxFrameBytes(),
+                d.maxQueuedFrames(), d.connectTimeout(), d.handshakeTimeout(), d.reconnectAttempts(),
+                d.reconnectBackoff(), d.socketFactory(), d.serverSocketFactory(), d.authenticator());
+        this.transport = new PeerTransport(self, ts, new PeerTransport.Handler() {
+            @Override
+            public void onFrame(NodeId from, byte[] frame) {
+                route(from, frame);
+            }
+
+            @Override
+            public void onSendFailed(NodeId to, int droppedFrames, Exception cause) {
+                if (!closed && peers.containsKey(to)) {
+                    log.warn("could not deliver " + droppedFrames + " frame(s) to " + to + ": " + cause.getMessage());
+                }
+            }
+        }, log);
+        try {
+            this.ignite = startIgnite(settings, tag);
+        } catch (RuntimeException e) {
+            transport.close();
+            shutdownPools();
+            throw e;
+        }
+        ignite.events().localListen(discoveryListener, EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT,
+                EventType.EVT_NODE_FAILED);
+        for (ClusterNode n : ignite.cluster().forServers().nodes()) {
+            if (!n.isLocal()) {
+                addPeer(n);
+            }
+        }
+        log.info("node " + self + " joined the cluster: " + nodes().size() + " ProcessHub node(s), transport "
+                + transport.localAddress());
+    }
+
+    private static String defaultName(NodeSettings s, int instance) {
+        long pid = ProcessHandle.current().pid();
+        return s.localAddress() + "-" + pid + (instance > 1 ? "-" + instance : "");
+    }
+
+    private Ignite startIgnite(NodeSettings s, String tag) throws IOException {
+        ensureIgniteSystemProperties();
+        String name = "processhub-" + self.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + tag;
+        InetSocketAddress ta = transport.localAddress();
+        TcpDiscoverySpi discovery = new TcpDiscoverySpi()
+                .setLocalAddress(s.localAddress())
+                .setLocalPort(s.discoveryPort())
+                .setLocalPortRange(s.discoveryPortRange())
+                .setIpFinder(new TcpDiscoveryVmIpFinder().setAddresses(s.discoveryAddresses()));
+        TcpCommunicationSpi communication = new TcpCommunicationSpi();
+        communication.setLocalAddress(s.localAddress());
+        communication.setLocalPort(s.communicationPort());
+        communication.setLocalPortRange(s.communicationPortRange());
+        communication.setSharedMemoryPort(-1);
+        communication.setMessageQueueLimit(1024);
+        long fdt = s.failureDetectionTimeout().toMillis();
+        IgniteConfiguration cfg = new IgniteConfiguration()
+                .setIgniteInstanceName(name)
+                .setLocalHost(s.localAddress())
+                .setDiscoverySpi(discovery)
+                .setCommunicationSpi(communication)
+                .setUserAttributes(Map.of(ATTR_NODE, self.name(),
+                        ATTR_TRANSPORT, ta.getAddress().getHostAddress() + ":" + ta.getPort()))
+                .setDataStorageConfiguration(new DataStorageConfiguration()
+                        .setDefaultDataRegionConfiguration(new DataRegionConfiguration().setName("default")
+                                .setPersistenceEnabled(false).setInitialSize(16L << 20).setMaxSize(64L << 20))
+                        .setSystemDataRegionConfiguration(new org.apache.ignite.configuration.SystemDataRegionConfiguration()
+                                .setInitialSize(10L << 20).setMaxSize(20L << 20)))
+                .setPeerClassLoadingEnabled(false)
+                .setMetricsLogFrequency(0)
+                .setFailureDetectionTimeout(fdt)
+                .setClientFailureDetectionTimeout(Math.max(fdt, 2000))
+                .setMetricsUpdateFrequency(Math.min(2000, Math.max(100, fdt / 2)))
+                .setIncludeEventTypes(EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED)
+                .setGridLogger(new IgniteLogAdapter(log))
+                .setConnectorConfiguration(null)
+                .setClientConnectorConfiguration(null)
+                .setPublicThreadPoolSize(2)
+                .setSystemThreadPoolSize(2)
+                .setStripedPoolSize(2)
+                .setDataStreamerThreadPoolSize(1)
+                .setQueryThreadPoolSize(1)
+                .setServiceThreadPoolSize(1)
+                .setManagementThreadPoolSize(1)
+                .setPeerClassLoadingThreadPoolSize(1)
+                .setAsyncCallbackPoolSize(1)
+                .setRebalanceThreadPoolSize(1)
+                .setUtilityCachePoolSize(1)
+                .setWorkDirectory(Files.createDirectories(s.workDirectory().resolve(name + "-" + ProcessHandle.current().pid()))
+                        .toAbsolutePath().toString());
+        ClassLoader igniteLoader = Ignition.class.getClassLoader();
+        cfg.setClassLoader(igniteLoader);
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(igniteLoader); // Ignite resolves its own resources through the TCCL
+        try {
+            return Ignition.start(cfg);
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+
+    private static void ensureIgniteSystemProperties() throws IOException {
+        setIfAbsent("IGNITE_QUIET", "true");
+        setIfAbsent("IGNITE_NO_ASCII", "true");
+        setIfAbsent("IGNITE_UPDATE_NOTIFIER", "false");
+        setIfAbsent("IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED", "true");
+        setIfAbsent("IGNITE_NO_SHUTDOWN_HOOK", "true");
+        setIfAbsent("java.net.preferIPv4Stack", "true");
+        if (System.getProperty("IGNITE_HOME") == null) {
+            // Inside OSGi Ignite cannot find its home from a bundle URL; any existing folder will do.
+            System.setProperty("IGNITE_HOME", Files.createDirectories(
+                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "processhub-ignite-home")).toString());
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+
+    private boolean onDiscovery(Event e) {
+        if (e instanceof DiscoveryEvent de) {
+            ClusterNode n = de.eventNode();
+            if (de.type() == EventType.EVT_NODE_JOINED) {
+                addPeer(n);
+            } else {
+                Peer p = byIgniteId.remove(n.id());
+                if (p != null && peers.remove(p.node, p)) {
+                    boolean failed = de.type() == EventType.EVT_NODE_FAILED;
+                    transport.forget(p.node);
+                    events.execute(() -> listeners.forEach(l -> l.nodeDown(p.node, failed)));
+                }
+            }
+        }
+        return true;
+    }
+
+    private void addPeer(ClusterNode n) {
+        if (n.isClient()) return;
+        String name = n.attribute(ATTR_NODE);
+        String addr = n.attribute(ATTR_TRANSPORT);
+        if (name == null || addr == null) {
+            log.debug(() -> "ignoring Ignite node " + n.id() + " without ProcessHub attributes");
+            return;
+        }
+        int colon = addr.lastIndexOf(':');
+        Peer p = new Peer(NodeId.of(name), n.id(), new InetSocketAddress(addr.substring(0, colon),
+                Integer.parseInt(addr.substring(colon + 1))));
+        if (p.node.equals(self)) {
+            log.warn("another node uses this node's name " + self + "; ignoring it (give each node a unique processhub.node.name)");
+            return;
+        }
+        byIgniteId.put(n.id(), p);
+        Peer old = peers.put(p.node, p);
+        if (old != null && !old.igniteId.equals(p.igniteId)) {
+            // Same name, new Ignite node: the old one restarted before its failure was noticed.
+            byIgniteId.remove(old.igniteId);
+            transport.forget(p.node);
+            events.execute(() -> listeners.forEach(l -> l.nodeDown(p.node, true)));
+        }
+        events.execute(() -> listeners.forEach(l -> l.nodeUp(p.node)));
+    }
+
+    private void route(NodeId from, byte[] frame) {
+        String hubId;
+        try {
+            hubId = WireCodec.peekHubId(frame);
+        } catch (WireFormatException e) {
+            long now = System.nanoTime();
+            Long last = badFrameLogged.get(from);
+            if (last == null || now - last > TimeUnit.SECONDS.toNanos(10)) {
+                badFrameLogged.put(from, now);
+                log.warn("dropping malformed frame from " + from + ": " + e.getMessage());
+            }
+            return;
+        }
+        Inbound in = hubs.get(hubId);
+        if (in != null) {
+            in.onFrame(from, frame);
+        }
+    }
+
+    @Override
+    public NodeId localNode() {
+        return self;
+    }
+
+    @Override
+    public List<NodeId> nodes() {
+        List<NodeId> all = new ArrayList<>(peers.keySet());
+        all.add(self);
+        all.sort(null);
+        return all;
+    }
+
+    @Override
+    public boolean isUp(NodeId node) {
+        return self.equals(node) || peers.containsKey(node);
+    }
+
+    @Override
+    public void send(NodeId to, byte[] frame) {
+        Peer p = peers.get(to);
+        if (p == null) {
+            throw new NodeDownException("node " + to + " is not in the cluster");
+        }
+        transport.send(to, p.address, frame);
+    }
+
+    @Override
+    public void bind(String hubId, Inbound inbound) {
+        hubs.put(hubId, inbound);
+    }
+
+    @Override
+    public void unbind(String hubId, Inbound inbound) {
+        hubs.remove(hubId, inbound);
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    @Override
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    @Override
+    public long nextIncarnation() {
+        return incarnations.incrementAndGet();
+    }
+
+    @Override
+    public long currentIncarnation() {
+        return incarnations.get();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Leaves the cluster and stops everything. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            ignite.events().stopLocalListen(discoveryListener);
+            ignite.close();
+        } catch (RuntimeException e) {
+            log.warn("stopping Ignite: " + e, e);
+        }
+        transport.close();
+        shutdownPools();
+    }
+
+    private void shutdownPools() {
+        events.shutdownNow();
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

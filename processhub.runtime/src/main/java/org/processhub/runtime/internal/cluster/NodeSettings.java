@@ -1,0 +1,108 @@
+package org.processhub.runtime.internal.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A node's cluster settings (configuration PID {@code org.processhub.cluster}). Each option may also come
+ * from a system property ({@code processhub.<option>}), which wins over the configuration, so a node can
+ * be started with {@code -Dprocesshub.discovery.port=...}. Defaults keep a node on loopback and off
+ * Ignite's default ports, so it never joins a stray Ignite cluster.
+ *
+ * @param nodeName unique node name; empty = {@code <localAddress>:<transport port>}
+ * @param discoveryAddresses where to look for other nodes, {@code host:port} or {@code host:from..to}
+ */
+public record NodeSettings(String nodeName, String localAddress, int discoveryPort, int discoveryPortRange,
+        List<String> discoveryAddresses, int communicationPort, int communicationPortRange, int transportPort,
+        Duration failureDetectionTimeout, int maxFrameBytes, Path workDirectory) {
+
+    public static final int DEFAULT_DISCOVERY_PORT = 48500;
+    public static final int DEFAULT_DISCOVERY_RANGE = 10;
+    public static final int DEFAULT_COMMUNICATION_PORT = 48100;
+    public static final int DEFAULT_COMMUNICATION_RANGE = 100;
+    public static final long DEFAULT_FAILURE_DETECTION_MS = 5000;
+    public static final int DEFAULT_MAX_FRAME = 16 << 20;
+
+    public NodeSettings {
+        require(discoveryPort > 0 && discoveryPort < 65536, "discovery.port", discoveryPort, "must be 1..65535");
+        require(discoveryPortRange >= 0 && discoveryPort + discoveryPortRange < 65536, "discovery.port.range",
+                discoveryPortRange, "must be ≥ 0 and stay below port 65536");
+        require(communicationPort > 0 && communicationPort < 65536, "communication.port", communicationPort, "must be 1..65535");
+        require(communicationPortRange >= 0, "communication.port.range", communicationPortRange, "must be ≥ 0");
+        require(transportPort >= 0 && transportPort < 65536, "transport.port", transportPort, "must be 0 (any) .. 65535");
+        require(failureDetectionTimeout.toMillis() >= 200, "failure.detection.timeout", failureDetectionTimeout.toMillis(),
+                "must be at least 200 ms");
+        require(maxFrameBytes >= 64 << 10, "max.frame.bytes", maxFrameBytes, "must be at least 65536");
+        require(!localAddress.isBlank(), "local.address", localAddress, "must not be empty");
+        discoveryAddresses = List.copyOf(discoveryAddresses);
+        require(!discoveryAddresses.isEmpty(), "discovery.addresses", discoveryAddresses, "must not be empty");
+    }
+
+    /**
+     * Reads settings from configuration properties, overridden by {@code processhub.*} system properties.
+     *
+     * @throws IllegalArgumentException naming the option for a bad value
+     */
+    public static NodeSettings from(Map<String, ?> config) {
+        Function<String, String> get = key -> {
+            String sys = System.getProperty("processhub." + key);
+            if (sys != null && !sys.isBlank()) return sys.trim();
+            Object v = config.get(key);
+            if (v == null) return null;
+            if (v instanceof String[] arr) return String.join(",", arr);
+            String s = String.valueOf(v).trim();
+            return s.isEmpty() ? null : s;
+        };
+        String local = orElse(get.apply("local.address"), "127.0.0.1");
+        int dport = integer(get, "discovery.port", DEFAULT_DISCOVERY_PORT);
+        int drange = integer(get, "discovery.port.range", DEFAULT_DISCOVERY_RANGE);
+        String addrs = get.apply("discovery.addresses");
+        List<String> addresses = addrs == null
+                ? List.of(local + ":" + dport + ".." + (dport + drange))
+                : Arrays.stream(addrs.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
+        for (String a : addresses) {
+            require(a.matches("[^:\\s]+:\\d{1,5}(\\.\\.\\d{1,5})?"), "discovery.addresses", a, "must be host:port or host:from..to");
+        }
+        String work = get.apply("work.directory");
+        return new NodeSettings(orElse(get.apply("node.name"), ""), local, dport, drange, addresses,
+                integer(get, "communication.port", DEFAULT_COMMUNICATION_PORT),
+                integer(get, "communication.port.range", DEFAULT_COMMUNICATION_RANGE),
+                integer(get, "transport.port", 0),
+                Duration.ofMillis(integer(get, "failure.detection.timeout", (int) DEFAULT_FAILURE_DETECTION_MS)),
+                integer(get, "max.frame.bytes", DEFAULT_MAX_FRAME),
+                work == null ? Path.of(System.getProperty("java.io.tmpdir"), "processhub-work") : Path.of(work));
+    }
+
+    /** Loopback settings for tests: discovery on {@code [port, port+range)}, communication from {@code commPort}. */
+    public static NodeSettings loopback(String name, int discoveryPort, int range, int commPort, Duration fdt) {
+        List<String> addrs = new ArrayList<>();
+        addrs.add("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range));
+        return new NodeSettings(name, "127.0.0.1", discoveryPort, range, addrs, commPort, 50, 0, fdt,
+                DEFAULT_MAX_FRAME, Path.of(System.getProperty("java.io.tmpdir"), "processhub-work"));
+    }
+
+    private static int integer(Function<String, String> get, String key, int dflt) {
+        String v = get.apply(key);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + ": '" + v + "' is not a whole number");
+        }
+    }
+
+    private static String orElse(String v, String dflt) {
+        return v == null ? dflt : v;
+    }
+
+    private static void require(boolean ok, String key, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException("option " + key + ": " + value + " " + rule);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package org.processhub.runtime.internal.hub;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.processhub.api.ChildInfo;
+import org.processhub.api.ChildNotFoundException;
+import org.processhub.api.ErrorCode;
+import org.processhub.api.HubTimeoutException;
+import org.processhub.api.NodeDownException;
+import org.processhub.api.NodeId;
+import org.processhub.api.Payloads;
+import org.processhub.api.ProcessHubException;
+import org.processhub.api.ProcessRef;
+import org.processhub.runtime.internal.cluster.Cluster;
+import org.processhub.runtime.internal.log.Log;
+import org.processhub.runtime.internal.supervisor.ProcessCell;
+import org.processhub.runtime.internal.supervisor.Supervisor;
+import org.processhub.runtime.internal.wire.Message.Call;
+import org.processhub.runtime.internal.wire.Message.CallReply;
+import org.processhub.runtime.internal.wire.WireCodec;
+
+/**
+ * call/cast routing. Runs on the caller's thread and on transport reader threads, never on the hub's
+ * event loop: a message to a local process goes straight to its mailbox (no serialization), a remote one
+ * is one frame out and one frame back, matched by request id.
+ */
+final class Calls {
+    private record Pending(CompletableFuture<Object> future, NodeId target, ScheduledFuture<?> timeout) {}
+
+    private final HubCore hub;
+    private final Cluster cluster;
+    private final Supervisor supervisor;
+    private final Log log;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+    Calls(HubCore hub, Cluster cluster, Supervisor supervisor, Log log) {
+        this.hub = hub;
+        this.cluster = cluster;
+        this.supervisor = supervisor;
+        this.log = log;
+    }
+
+    CompletionStage<Object> call(String childId, Object message, Duration timeout) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        try {
+            Payloads.check(message, "call message");
+            ProcessCell local = supervisor.get(childId).orElse(null);
+            NodeId target = local != null && local.alive() ? hub.self() : pickTarget(childId);
+            if (target.equals(hub.self())) {
+                if (local == null) throw new ChildNotFoundException("child '" + childId + "' is not running on " + hub.self());
+                local.call(message, f);
+                return withTimeout(f, timeout, childId);
+            }
+            long id = ids.incrementAndGet();
+            ScheduledFuture<?> t = cluster.timer().schedule(() -> {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    p.future.completeExceptionally(new HubTimeoutException(
+                            "call to '" + childId + "' on " + p.target + " got no reply within " + timeout.toMillis() + " ms"));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            pending.put(id, new Pending(f, target, t));
+            try {
+                cluster.send(target, WireCodec.encode(new Call(hub.hubId(), id, hub.self(), childId, true, message)));
+            } catch (RuntimeException e) {
+                pending.remove(id);
+                t.cancel(false);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    void cast(String childId, Object message) {
+        Payloads.check(message, "cast message");
+        ChildInfo row = hub.registryReplica().row(childId);
+        if (row == null) {
+            throw new ChildNotFoundException("no child '" + childId + "' in hub " + hub.hubId());
+        }
+        for (ProcessRef ref : hub.activeRefs(row)) {
+            if (ref.node().equals(hub.self())) {
+                ProcessCell cell = supervisor.get(childId).orElse(null);
+                if (cell != null) cell.cast(message);
+            } else {
+                try {
+                    cluster.send(ref.node(), WireCodec.encode(new Call(hub.hubId(), 0, hub.self(), childId, false, message)));
+                } catch (NodeDownException e) {
+                    log.debug(() -> "cast to " + childId + " on " + ref.node() + " dropped: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The node a call goes to: the active replica, else the first instance. */
+    private NodeId pickTarget(String childId) {
+        ChildInfo row = hub.registryReplica().row(childId);
+        if (row == null) {
+            throw new ChildNotFoundException("no child '" + childId + "' in hub " + hub.hubId());
+        }
+        return hub.activeRefs(row).get(0).node();
+    }
+
+    private CompletableFuture<Object> withTimeout(CompletableFuture<Object> f, Duration timeout, String childId) {
+        if (f.isDone()) return f;
+        ScheduledFuture<?> t = cluster.timer().schedule(() -> f.completeExceptionally(new HubTimeoutException(
+                "call to '" + childId + "' got no reply within " + timeout.toMillis() + " ms")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        f.whenComplete((v, e) -> t.cancel(false));
+        return f;
+    }
+
+    /** A call or cast from another node, on a transport thread. */
+    void onCall(Call c) {
+        ProcessCell cell = supervisor.get(c.childId()).orElse(null);
+        if (!c.expectReply()) {
+            if (cell != null) {
+                try {
+                    cell.cast(c.payload());
+                } catch (ProcessHubException e) {
+                    log.debug(() -> "cast to " + c.childId() + " dropped: " + e.getMessage());
+                }
+            }
+            return;
+        }
+        if (cell == null) {
+            reply(c, ErrorCode.NOT_FOUND, "child '" + c.childId() + "' is not running on " + hub.self(), null);
+            return;
+        }
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        f.whenComplete((v, e) -> {
+            if (e == null) {
+                if (Payloads.isAllowed(v)) {
+                    reply(c, null, null, v);
+                } else {
+                    reply(c, ErrorCode.INVALID_PAYLOAD, "reply of type " + v.getClass().getName() + " is not an allowed payload", null);
+                }
+            } else {
+                Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                ErrorCode code = t instanceof ProcessHubException p ? p.code() : ErrorCode.HANDLER_FAILED;
+                reply(c, code, String.valueOf(t.getMessage()), null);
+            }
+        });
+        try {
+            cell.call(c.payload(), f);
+        } catch (ProcessHubException e) {
+            f.completeExceptionally(e);
+        }
+    }
+
+    private void reply(Call c, ErrorCode code, String message, Object payload) {
+        try {
+            cluster.send(c.origin(), WireCodec.encode(new CallReply(hub.hubId(), c.requestId(), code, message, payload)));
+        } catch (RuntimeException e) {
+            log.debug(() -> "reply to " + c.origin() + " for " + c.childId() + " dropped: " + e.getMessage());
+        }
+    }
+
+    /** A reply from another node, on a transport thread. */
+    void onReply(CallReply r) {
+        Pending p = pending.remove(r.requestId());
+        if (p == null) return; // timed out already
+        p.timeout.cancel(false);
+        if (r.error() == null) {
+            p.future.complete(r.payload());
+        } else {
+            p.future.completeExceptionally(ProcessHubException.of(r.error(), r.message()));
+        }
+    }
+
+    /** Fails the calls waiting on {@code node}, which left the cluster. */
+    void nodeDown(NodeId node) {
+        pending.entrySet().removeIf(e -> {
+            if (!e.getValue().target.equals(node)) return false;
+            e.getValue().timeout.cancel(false);
+            e.getValue().future.completeExceptionally(new NodeDownException("node " + node + " left the cluster during the call"));
+            return true;
+        });
+    }
+
+    /** Fails every waiting call (hub stopping). */
+    void failAll(ProcessHubException e) {
+        pending.values().forEach(p -> {
+            p.timeout.cancel(false);
+            p.future.completeExceptionally(e);
+        });
+        pending.clear();
+    }
+}

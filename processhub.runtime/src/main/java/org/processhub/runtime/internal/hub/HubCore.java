@@ -1,0 +1,1290 @@
+package org.processhub.runtime.internal.hub;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.processhub.api.AlreadyStartedException;
+import org.processhub.api.ChildInfo;
+import org.processhub.api.ChildSpec;
+import org.processhub.api.ErrorCode;
+import org.processhub.api.HubNotAliveException;
+import org.processhub.api.HubTimeoutException;
+import org.processhub.api.InvalidSpecException;
+import org.processhub.api.Mode;
+import org.processhub.api.NoChildrenException;
+import org.processhub.api.NodeDownException;
+import org.processhub.api.NodeId;
+import org.processhub.api.PartitionedException;
+import org.processhub.api.ProcessHub;
+import org.processhub.api.ProcessHubException;
+import org.processhub.api.ProcessRef;
+import org.processhub.api.Scope;
+import org.processhub.api.StartOptions;
+import org.processhub.api.StartResult;
+import org.processhub.api.StopOptions;
+import org.processhub.api.StopReason;
+import org.processhub.api.StopResult;
+import org.processhub.api.UnknownFactoryException;
+import org.processhub.api.hook.ChildStartOutcome;
+import org.processhub.api.hook.ChildrenForwarded;
+import org.processhub.api.hook.ChildrenMigrated;
+import org.processhub.api.hook.Hook;
+import org.processhub.api.hook.Hooks;
+import org.processhub.api.hook.PriorityState;
+import org.processhub.api.hook.Redistribution;
+import org.processhub.api.hook.RegistryChange;
+import org.processhub.api.hook.RegistryRemoval;
+import org.processhub.api.hook.StrategyMismatch;
+import org.processhub.api.strategy.DistributionStrategy.Placement;
+import org.processhub.api.strategy.MembershipView;
+import org.processhub.api.strategy.MigrationStrategy;
+import org.processhub.runtime.internal.cluster.Cluster;
+import org.processhub.runtime.internal.hooks.HookDispatcher;
+import org.processhub.runtime.internal.log.Log;
+import org.processhub.runtime.internal.loop.HubEventLoop;
+import org.processhub.runtime.internal.registry.Registry;
+import org.processhub.runtime.internal.supervisor.ProcessCell;
+import org.processhub.runtime.internal.supervisor.Supervisor;
+import org.processhub.runtime.internal.wire.Message;
+import org.processhub.runtime.internal.wire.Message.Announce;
+import org.processhub.runtime.internal.wire.Message.Call;
+import org.processhub.runtime.internal.wire.Message.CallReply;
+import org.processhub.runtime.internal.wire.Message.Insert;
+import org.processhub.runtime.internal.wire.Message.ItemResult;
+import org.processhub.runtime.internal.wire.Message.Leave;
+import org.processhub.runtime.internal.wire.Message.RegistryDelta;
+import org.processhub.runtime.internal.wire.Message.RegistryOp;
+import org.processhub.runtime.internal.wire.Message.Remove;
+import org.processhub.runtime.internal.wire.Message.Running;
+import org.processhub.runtime.internal.wire.Message.StartItem;
+import org.processhub.runtime.internal.wire.Message.StartReply;
+import org.processhub.runtime.internal.wire.Message.StartRequest;
+import org.processhub.runtime.internal.wire.Message.StopReply;
+import org.processhub.runtime.internal.wire.Message.StopRequest;
+import org.processhub.runtime.internal.wire.Message.SyncRow;
+import org.processhub.runtime.internal.wire.Message.SyncSnapshot;
+import org.processhub.runtime.internal.wire.Message.WhichReply;
+import org.processhub.runtime.internal.wire.Message.WhichRequest;
+import org.processhub.runtime.internal.wire.WireCodec;
+import org.processhub.runtime.internal.wire.WireFormatException;
+
+/**
+ * One hub on one node: the plain-Java state machine behind a {@link ProcessHub} service.
+ *
+ * <p>Threading: all hub state (members, placement, registry writes, pending requests) is confined to
+ * the hub's {@link HubEventLoop}. API methods validate on the caller's thread and post to the loop;
+ * lookups read the concurrent registry directly; call/cast bypass the loop ({@link Calls}). Topology
+ * handling (join/leave redistribution, anti-entropy) is posted at priority 0 and locks the loop
+ * while it waits for other nodes, so such events are handled one at a time, in order.
+ */
+public final class HubCore implements ProcessHub {
+    private static final int HIGH = HubEventLoop.LOCKED;
+    private static final int LOW = HubEventLoop.UNLOCKED;
+    private static final int MAX_HOPS = 3;
+
+    private final String hubId;
+    private final NodeId self;
+    private final Cluster cluster;
+    private final HubSettings settings;
+    private final Log log;
+    private final HubEventLoop loop;
+    private final Registry registry;
+    private final Supervisor supervisor;
+    private final HookDispatcher hooks;
+    private final Calls calls;
+    private final Supervisor.FactoryLookup factories;
+    private final AtomicLong requestIds = new AtomicLong();
+    private final long startedAt = System.currentTimeMillis();
+
+    // loop-confined
+    private final TreeMap<NodeId, Map<String, String>> members = new TreeMap<>();
+    private final List<MembershipView.Departure> departures = new ArrayList<>();
+    private int maxSeen = 1;
+    private final Map<Long, StartCollector> starts = new HashMap<>();
+    private final Map<Long, StopCollector> stops = new HashMap<>();
+    private final Map<Long, PendingMigration> migrations = new HashMap<>();
+    private final Map<Long, WhichCollector> whiches = new HashMap<>();
+    private final Map<NodeId, SyncState> syncs = new HashMap<>();
+    private final Set<NodeId> mismatched = new HashSet<>();
+    private long syncIds;
+    private ScheduledFuture<?> announceTask;
+    private ScheduledFuture<?> syncTask;
+
+    // read from any thread
+    private volatile HubStrategies strategies;
+    private volatile List<NodeId> memberList;
+    private volatile Placement placement;
+    private volatile boolean alive;
+    private volatile boolean partitioned;
+    private final Cluster.Inbound inbound = this::onFrame;
+    private final Cluster.Listener clusterListener = new Cluster.Listener() {
+        @Override
+        public void nodeUp(NodeId node) {
+            loop.post(HIGH, () -> send(node, announce(true)));
+        }
+
+        @Override
+        public void nodeDown(NodeId node, boolean failed) {
+            calls.nodeDown(node);
+            loop.post(HIGH, () -> memberLeft(node, failed ? "failed" : "left the cluster"));
+        }
+    };
+
+    private record PendingMigration(NodeId target, CompletableFuture<StartReply> reply) {}
+
+    private record WhichCollector(CompletableFuture<Map<NodeId, List<ProcessRef>>> future, Map<NodeId, List<ProcessRef>> got,
+            Set<NodeId> due) {}
+
+    private static final class SyncState {
+        long syncId = -1;
+        final Set<String> seen = new HashSet<>();
+    }
+
+    public HubCore(HubSettings settings, Cluster cluster, HubStrategies strategies, Supervisor.FactoryLookup factories,
+            Log log) {
+        this.hubId = settings.hubId();
+        this.settings = settings;
+        this.cluster = cluster;
+        this.self = cluster.localNode();
+        this.log = log;
+        this.factories = factories;
+        this.strategies = strategies;
+        this.hooks = new HookDispatcher(hubId, log);
+        this.loop = new HubEventLoop("ph-hub-" + hubId + "@" + self, cluster.timer(), log, this::priorityChanged);
+        this.registry = new Registry(hubId, new Registry.Listener() {
+            @Override
+            public void inserted(String childId, List<ProcessRef> refs) {
+                if (hooks.wanted(Hook.REGISTRY_PID_INSERTED)) hooks.fire(Hook.REGISTRY_PID_INSERTED, new RegistryChange(childId, refs));
+            }
+
+            @Override
+            public void removed(String childId, List<NodeId> nodes) {
+                if (hooks.wanted(Hook.REGISTRY_PID_REMOVED)) hooks.fire(Hook.REGISTRY_PID_REMOVED, new RegistryRemoval(childId, nodes));
+            }
+        });
+        this.supervisor = new Supervisor(hubId, self, factories, cluster.workers(), settings.supervisor(),
+                new Supervisor.Listener() {
+                    @Override
+                    public void restarted(ProcessCell cell) {
+                        loop.post(HIGH, () -> localRestarted(cell));
+                    }
+
+                    @Override
+                    public void removed(ProcessCell cell, StopReason reason, String detail) {
+                        loop.post(HIGH, () -> localRemoved(cell, reason, detail));
+                    }
+                }, () -> this, cluster::nextIncarnation, java.time.Clock.systemUTC(), log);
+        this.calls = new Calls(this, cluster, supervisor, log);
+        members.put(self, strategies.digest());
+        memberList = List.of(self);
+        placement = strategies.distribution().placement(memberList);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Starts the hub: joins the hub's cluster by announcing itself. Returns at once. */
+    public void start() {
+        alive = true;
+        loop.start();
+        cluster.bind(hubId, inbound);
+        cluster.addListener(clusterListener);
+        loop.post(HIGH, () -> {
+            if (!strategies.partitionTolerance().hasQuorum(view(true))) {
+                partition("no quorum at startup");
+            }
+            broadcastAnnounce(true);
+            scheduleAnnounce();
+            scheduleSync();
+        });
+        log.info("hub " + hubId + " started on " + self + " with " + strategies.digest());
+    }
+
+    /**
+     * Stops the hub gracefully: its children move to the nodes that own them without this one, the
+     * other members are told, then everything local stops. Blocks up to the migration timeout.
+     */
+    public void stop() {
+        if (!alive) return;
+        alive = false;
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        loop.post(Integer.MAX_VALUE, () -> drain(drained));
+        try {
+            drained.get(settings.migrationTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("hub " + hubId + ": handing children over before stopping did not finish: " + e);
+        }
+        cluster.removeListener(clusterListener);
+        cluster.unbind(hubId, inbound);
+        if (announceTask != null) announceTask.cancel(false);
+        if (syncTask != null) syncTask.cancel(false);
+        try {
+            supervisor.stopAll(StopReason.SHUTDOWN).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("hub " + hubId + ": stopping local children: " + e);
+        }
+        loop.post(Integer.MAX_VALUE, this::failPending);
+        loop.shutdown(Duration.ofSeconds(5));
+        calls.failAll(new HubNotAliveException("hub " + hubId + " stopped"));
+        log.info("hub " + hubId + " stopped on " + self);
+    }
+
+    /** Replaces the strategies (selection or options changed at runtime) and re-places children. */
+    public void updateStrategies(HubStrategies next) {
+        loop.post(HIGH, () -> {
+            HubStrategies old = strategies;
+            strategies = next;
+            members.put(self, next.digest());
+            placement = next.distribution().placement(memberList);
+            log.info("hub " + hubId + ": strategies changed from " + old.digest() + " to " + next.digest());
+            broadcastAnnounce(false);
+            if (!old.synchronization().syncInterval().equals(next.synchronization().syncInterval())) {
+                if (syncTask != null) syncTask.cancel(false);
+                scheduleSync();
+            }
+            loop.post(LOW, () -> rebalance(Optional.empty(), "strategy change"));
+        });
+    }
+
+    // ---------------------------------------------------------------- API
+
+    @Override
+    public String hubId() {
+        return hubId;
+    }
+
+    @Override
+    public NodeId localNode() {
+        return self;
+    }
+
+    NodeId self() {
+        return self;
+    }
+
+    Registry registryReplica() {
+        return registry;
+    }
+
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
+    public HubStrategies strategies() {
+        return strategies;
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    /** Nodes whose strategy digest differs from ours (empty when all agree). */
+    public Set<NodeId> mismatchedMembers() {
+        return Set.copyOf(mismatched);
+    }
+
+    @Override
+    public CompletionStage<StartResult> startChild(ChildSpec spec, StartOptions options) {
+        return startChildren(List.of(spec), options).thenApply(StartResult::orThrow);
+    }
+
+    @Override
+    public CompletionStage<StartResult> startChildren(List<ChildSpec> specs, StartOptions options) {
+        CompletableFuture<StartResult> f = new CompletableFuture<>();
+        try {
+            checkAlive();
+            if (specs == null || specs.isEmpty()) throw new NoChildrenException();
+            Set<String> ids = new HashSet<>();
+            Set<String> unknownFactories = new java.util.TreeSet<>();
+            for (ChildSpec s : specs) {
+                if (s == null) throw new InvalidSpecException("null child spec in the request");
+                if (!ids.add(s.id())) throw new InvalidSpecException("child id '" + s.id() + "' appears twice in the request");
+                if (factories.find(s.factory()).isEmpty()) unknownFactories.add(s.factory());
+            }
+            if (!unknownFactories.isEmpty()) {
+                throw new UnknownFactoryException("no process factory named " + String.join(", ", unknownFactories)
+                        + " on " + self + " (register a ProcessFactory service with processhub.factory=<name>)");
+            }
+            if (partitioned) throw partitionedError();
+            List<ChildSpec> copy = List.copyOf(specs);
+            loop.post(HIGH, () -> beginStart(copy, options, f));
+        } catch (ProcessHubException e) {
+            f.completeExceptionally(e);
+        }
+        return f.thenCompose(r -> rollbackIfNeeded(r, options));
+    }
+
+    private CompletionStage<StartResult> rollbackIfNeeded(StartResult r, StartOptions options) {
+        if (r.isOk() || options.onFailure() != org.processhub.api.OnFailure.ROLLBACK || r.started().isEmpty()) {
+            return CompletableFuture.completedFuture(r);
+        }
+        List<String> started = r.started().stream().map(StartResult.Started::childId).toList();
+        return stopChildren(started, new StopOptions(options.timeout()))
+                .handle((s, e) -> new StartResult(List.of(), r.errors(), true));
+    }
+
+    @Override
+    public CompletionStage<StopResult> stopChildren(List<String> childIds, StopOptions options) {
+        CompletableFuture<StopResult> f = new CompletableFuture<>();
+        try {
+            checkAlive();
+            if (childIds == null || childIds.isEmpty()) throw new NoChildrenException();
+            if (partitioned) throw partitionedError();
+            List<String> copy = List.copyOf(new LinkedHashSet<>(childIds));
+            loop.post(HIGH, () -> beginStop(copy, options, f));
+        } catch (ProcessHubException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    @Override
+    public Optional<ChildInfo> childLookup(String childId) {
+        ChildInfo row = registry.row(childId);
+        return row == null ? Optional.empty() : Optional.of(withActive(row));
+    }
+
+    @Override
+    public Map<String, ChildInfo> registry() {
+        Map<String, ChildInfo> copy = new LinkedHashMap<>();
+        for (ChildInfo row : registry.rows()) copy.put(row.childId(), withActive(row));
+        return copy;
+    }
+
+    public int registrySize() {
+        return registry.size();
+    }
+
+    @Override
+    public CompletionStage<Map<NodeId, List<ProcessRef>>> whichChildren(Scope scope) {
+        if (scope == Scope.LOCAL) {
+            return CompletableFuture.completedFuture(Map.of(self, localRefs()));
+        }
+        CompletableFuture<Map<NodeId, List<ProcessRef>>> f = new CompletableFuture<>();
+        try {
+            checkAlive();
+            loop.post(HIGH, () -> beginWhich(f));
+        } catch (ProcessHubException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    @Override
+    public List<NodeId> nodes(boolean includeLocal) {
+        List<NodeId> m = memberList;
+        return includeLocal ? m : m.stream().filter(n -> !n.equals(self)).toList();
+    }
+
+    @Override
+    public List<NodeId> owners(String childId) {
+        return placement.owners(childId, replicationFactor(memberList.size()));
+    }
+
+    @Override
+    public boolean isAlive() {
+        return alive;
+    }
+
+    @Override
+    public boolean isLocked() {
+        return loop.isLocked() || partitioned;
+    }
+
+    @Override
+    public boolean isPartitioned() {
+        return partitioned;
+    }
+
+    @Override
+    public CompletionStage<Object> call(String childId, Object message, Duration timeout) {
+        if (!alive) return CompletableFuture.failedFuture(new HubNotAliveException("hub " + hubId + " is not running"));
+        return calls.call(childId, message, timeout);
+    }
+
+    @Override
+    public void cast(String childId, Object message) {
+        checkAlive();
+        calls.cast(childId, message);
+    }
+
+    @Override
+    public Hooks hooks() {
+        return hooks;
+    }
+
+    public HookDispatcher hookDispatcher() {
+        return hooks;
+    }
+
+    // ---------------------------------------------------------------- placement helpers
+
+    private int replicationFactor(int clusterSize) {
+        int rf = strategies.redundancy().replicationFactor(clusterSize);
+        return Math.max(1, Math.min(rf, clusterSize));
+    }
+
+    private List<NodeId> ownersNow(String childId) {
+        return placement.owners(childId, replicationFactor(memberList.size()));
+    }
+
+    /** The instances that should receive casts and calls: the active one, or all when all are active. */
+    List<ProcessRef> activeRefs(ChildInfo row) {
+        Optional<NodeId> active = strategies.redundancy().activeReplica(row.childId(), ownersNow(row.childId()));
+        if (active.isPresent()) {
+            for (ProcessRef r : row.refs()) {
+                if (r.node().equals(active.get())) return List.of(r);
+            }
+        }
+        return row.refs();
+    }
+
+    private ChildInfo withActive(ChildInfo row) {
+        Optional<NodeId> active = strategies.redundancy().activeReplica(row.childId(), ownersNow(row.childId()));
+        return active.isEmpty() ? row : new ChildInfo(row.spec(), row.refs(), active, row.metadata());
+    }
+
+    private Mode modeFor(String childId) {
+        Optional<NodeId> active = strategies.redundancy().activeReplica(childId, ownersNow(childId));
+        return active.isPresent() && !active.get().equals(self) ? Mode.PASSIVE : Mode.ACTIVE;
+    }
+
+    private List<ProcessRef> localRefs() {
+        List<ProcessRef> refs = new ArrayList<>();
+        for (ProcessCell c : supervisor.cells()) refs.add(c.ref());
+        refs.sort((a, b) -> a.childId().compareTo(b.childId()));
+        return refs;
+    }
+
+    private void checkAlive() {
+        if (!alive) throw new HubNotAliveException("hub " + hubId + " is not running on " + self);
+    }
+
+    private PartitionedException partitionedError() {
+        return new PartitionedException("hub " + hubId + " on " + self + " has no quorum (partitioned); "
+                + "starts and stops are refused until it is back");
+    }
+
+    // ---------------------------------------------------------------- messaging
+
+    private void send(NodeId to, Message m) {
+        if (to.equals(self)) {
+            handle(self, m);
+            return;
+        }
+        try {
+            cluster.send(to, WireCodec.encode(m));
+        } catch (NodeDownException e) {
+            log.debug(() -> "hub " + hubId + ": not sent to " + to + ": " + e.getMessage());
+        }
+    }
+
+    private void sendEncoded(NodeId to, byte[] frame) {
+        try {
+            cluster.send(to, frame);
+        } catch (NodeDownException e) {
+            log.debug(() -> "hub " + hubId + ": not sent to " + to + ": " + e.getMessage());
+        }
+    }
+
+    /** A frame from another node, on a transport thread. */
+    private void onFrame(NodeId from, byte[] frame) {
+        Message m;
+        try {
+            m = WireCodec.decode(frame);
+        } catch (WireFormatException e) {
+            log.warn("hub " + hubId + ": dropping malformed message from " + from + ": " + e.getMessage());
+            return;
+        }
+        if (m instanceof Call c) {
+            calls.onCall(c);
+        } else if (m instanceof CallReply r) {
+            calls.onReply(r);
+        } else {
+            loop.post(HIGH, () -> handle(from, m));
+        }
+    }
+
+    /** Dispatches a message on the loop. */
+    private void handle(NodeId from, Message m) {
+        if (!alive && !(m instanceof StartReply || m instanceof StopReply)) {
+            if (m instanceof StartRequest r) {
+                replyAll(r, ErrorCode.HUB_NOT_ALIVE, "hub " + hubId + " is stopping on " + self);
+            }
+            return;
+        }
+        if (m instanceof Announce a) onAnnounce(a);
+        else if (m instanceof Leave l) memberLeft(l.node(), "left");
+        else if (m instanceof StartRequest r) onStartRequest(r);
+        else if (m instanceof StartReply r) onStartReply(r);
+        else if (m instanceof StopRequest r) onStopRequest(r);
+        else if (m instanceof StopReply r) onStopReply(r);
+        else if (m instanceof RegistryDelta d) onDelta(d);
+        else if (m instanceof SyncSnapshot s) onSnapshot(s);
+        else if (m instanceof WhichRequest w) send(w.origin(), new WhichReply(hubId, w.requestId(), self,
+                    localRefs().stream().map(r -> new Running(r.childId(), r.incarnation())).toList()));
+        else if (m instanceof WhichReply w) onWhichReply(w);
+        else if (m instanceof Call c) calls.onCall(c);
+        else if (m instanceof CallReply r) calls.onReply(r);
+    }
+
+    // ---------------------------------------------------------------- membership
+
+    private Announce announce(boolean replyWanted) {
+        return new Announce(hubId, self, replyWanted, startedAt, strategies.digest());
+    }
+
+    private void broadcastAnnounce(boolean replyWanted) {
+        byte[] frame = WireCodec.encode(announce(replyWanted));
+        for (NodeId n : cluster.nodes()) {
+            if (!n.equals(self)) sendEncoded(n, frame);
+        }
+    }
+
+    private void scheduleAnnounce() {
+        long ms = settings.announceInterval().toMillis();
+        announceTask = cluster.timer().scheduleWithFixedDelay(() -> loop.post(HIGH, () -> {
+            if (alive) broadcastAnnounce(false);
+        }), ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void onAnnounce(Announce a) {
+        if (a.node().equals(self)) return;
+        if (!cluster.isUp(a.node())) return; // stale: that node already left
+        boolean known = members.containsKey(a.node());
+        Map<String, String> previous = members.put(a.node(), a.strategies());
+        checkStrategies(a.node(), a.strategies(), previous);
+        if (a.replyWanted()) send(a.node(), announce(false));
+        if (known) return;
+        memberList = List.copyOf(members.keySet());
+        maxSeen = Math.max(maxSeen, memberList.size());
+        departures.removeIf(d -> d.node().equals(a.node()));
+        placement = strategies.distribution().placement(memberList);
+        log.info("hub " + hubId + ": node " + a.node() + " joined; members " + memberList);
+        hooks.fire(Hook.CLUSTER_JOIN, a.node());
+        if (!a.replyWanted()) send(a.node(), announce(false)); // make sure it knows us too
+        sendSnapshot(a.node()); // the newcomer learns our part of the registry at once
+        NodeId joined = a.node();
+        loop.post(LOW, () -> rebalance(Optional.of(joined), "join of " + joined));
+    }
+
+    private void checkStrategies(NodeId node, Map<String, String> remote, Map<String, String> previous) {
+        Map<String, String> local = strategies.digest();
+        if (local.equals(remote)) {
+            if (mismatched.remove(node)) log.info("hub " + hubId + ": node " + node + " now runs the same strategies");
+            return;
+        }
+        if (mismatched.add(node) || !remote.equals(previous)) {
+            log.warn("hub " + hubId + ": node " + node + " runs different strategies: " + remote + " (here: " + local + ")");
+            hooks.fire(Hook.STRATEGY_MISMATCH, new StrategyMismatch(node, local, remote));
+        }
+    }
+
+    private void memberLeft(NodeId node, String how) {
+        starts.values().forEach(s -> s.nodeDown(node));
+        stops.values().forEach(s -> s.nodeDown(node));
+        finishCompleted();
+        migrations.values().removeIf(m -> {
+            if (!m.target.equals(node)) return false;
+            m.reply.completeExceptionally(new NodeDownException("node " + node + " " + how + " before answering"));
+            return true;
+        });
+        whiches.values().forEach(w -> w.due.remove(node));
+        finishWhiches();
+        if (node.equals(self) || members.remove(node) == null) return;
+        mismatched.remove(node);
+        syncs.remove(node);
+        memberList = List.copyOf(members.keySet());
+        departures.add(new MembershipView.Departure(node, Instant.now()));
+        if (departures.size() > 1000) departures.remove(0);
+        placement = strategies.distribution().placement(memberList);
+        log.info("hub " + hubId + ": node " + node + " " + how + "; members " + memberList);
+        hooks.fire(Hook.CLUSTER_LEAVE, node);
+        List<ChildInfo> orphans = registry.rowsOf(node);
+        registry.removeNode(node);
+        if (!partitioned && !strategies.partitionTolerance().hasQuorum(view(false))) {
+            partition("quorum lost after " + node + " " + how);
+            return;
+        }
+        loop.post(LOW, () -> recoverAfterLeave(node, orphans));
+    }
+
+    private MembershipView view(boolean startup) {
+        return new MembershipView(self, memberList, departures, maxSeen, Instant.now(), startup);
+    }
+
+    // ---------------------------------------------------------------- partitions
+
+    private void partition(String why) {
+        if (partitioned) return;
+        partitioned = true;
+        log.warn("hub " + hubId + " on " + self + " is partitioned: " + why + "; stopping local children until quorum is back");
+        supervisor.stopAll(StopReason.PARTITION);
+        hooks.fire(Hook.PARTITION_CHANGED, true);
+    }
+
+    /** Quorum is back: restart every child the registry lists on this node. Loop thread. */
+    private CompletableFuture<Void> heal() {
+        partitioned = false;
+        log.info("hub " + hubId + " on " + self + ": quorum is back; restarting local children");
+        hooks.fire(Hook.PARTITION_CHANGED, false);
+        List<StartItem> items = new ArrayList<>();
+        for (ChildInfo row : registry.rowsOf(self)) {
+            items.add(new StartItem(row.spec(), row.metadata(), List.of(self), false, null));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        startLocal(items, true, results -> done.complete(null));
+        return done;
+    }
+
+    // ---------------------------------------------------------------- locking
+
+    private void lock() {
+        loop.setPriority(HubEventLoop.LOCKED, Optional.of(settings.deadlockTimeout()));
+    }
+
+    private void unlock() {
+        loop.setPriority(HubEventLoop.UNLOCKED, Optional.empty());
+    }
+
+    private void priorityChanged(int priority, Optional<Duration> resetAfter) {
+        hooks.fire(Hook.PRIORITY_STATE_UPDATED, new PriorityState(priority, resetAfter));
+    }
+
+    // ---------------------------------------------------------------- start
+
+    private void beginStart(List<ChildSpec> specs, StartOptions options, CompletableFuture<StartResult> f) {
+        if (partitioned) {
+            f.completeExceptionally(partitionedError());
+            return;
+        }
+        if (options.checkExisting()) {
+            List<String> existing = specs.stream().map(ChildSpec::id).filter(registry::contains).toList();
+            if (!existing.isEmpty()) {
+                f.completeExceptionally(new AlreadyStartedException(existing));
+                return;
+            }
+        }
+        long id = requestIds.incrementAndGet();
+        StartCollector c = new StartCollector(id, options, f);
+        starts.put(id, c);
+        Map<NodeId, List<StartItem>> perNode = new LinkedHashMap<>();
+        int rf = replicationFactor(memberList.size());
+        for (ChildSpec spec : specs) {
+            List<NodeId> owners = placement.owners(spec.id(), rf);
+            c.expect(spec, owners);
+            for (NodeId n : owners) {
+                perNode.computeIfAbsent(n, k -> new ArrayList<>()).add(new StartItem(spec, options.metadata(), owners, false, null));
+            }
+        }
+        long timeoutMs = options.timeout().toMillis();
+        loop.schedule(options.timeout(), HIGH, () -> {
+            StartCollector s = starts.remove(id);
+            if (s != null) {
+                s.expire();
+                s.future.complete(s.result(false));
+            }
+        });
+        for (Map.Entry<NodeId, List<StartItem>> e : perNode.entrySet()) {
+            send(e.getKey(), new StartRequest(hubId, id, self, false, 0, timeoutMs, e.getValue()));
+        }
+    }
+
+    private void onStartRequest(StartRequest r) {
+        if (partitioned) {
+            replyAll(r, ErrorCode.PARTITIONED, "hub " + hubId + " on " + self + " is partitioned");
+            return;
+        }
+        List<StartItem> local = new ArrayList<>();
+        Map<NodeId, List<StartItem>> forwards = new LinkedHashMap<>();
+        if (r.migration()) {
+            local.addAll(r.items());
+        } else {
+            int rf = replicationFactor(memberList.size());
+            for (StartItem item : r.items()) {
+                List<NodeId> owners = placement.owners(item.spec().id(), rf);
+                NodeId target = null;
+                if (!owners.contains(self) && r.hops() < MAX_HOPS) {
+                    for (NodeId o : owners) {
+                        if (!item.assigned().contains(o)) {
+                            target = o;
+                            break;
+                        }
+                    }
+                }
+                if (target == null) {
+                    local.add(item);
+                } else {
+                    List<NodeId> assigned = new ArrayList<>(item.assigned());
+                    assigned.add(target);
+                    forwards.computeIfAbsent(target, k -> new ArrayList<>())
+                            .add(new StartItem(item.spec(), item.metadata(), assigned, item.hasHandover(), item.handoverState()));
+                }
+            }
+        }
+        if (!forwards.isEmpty()) {
+            Map<NodeId, List<String>> ids = new LinkedHashMap<>();
+            forwards.forEach((n, items) -> {
+                ids.put(n, items.stream().map(i -> i.spec().id()).toList());
+                send(n, new StartRequest(hubId, r.requestId(), r.origin(), false, r.hops() + 1, r.timeoutMillis(), items));
+            });
+            log.debug(() -> "hub " + hubId + ": forwarded children of request " + r.requestId() + ": " + ids);
+            hooks.fire(Hook.CHILDREN_FORWARDED, new ChildrenForwarded(ids));
+        }
+        if (!local.isEmpty()) {
+            startLocal(local, r.migration(), results -> send(r.origin(), new StartReply(hubId, r.requestId(), self, results)));
+        }
+    }
+
+    private void replyAll(StartRequest r, ErrorCode code, String message) {
+        send(r.origin(), new StartReply(hubId, r.requestId(), self,
+                r.items().stream().map(i -> ItemResult.failed(i.spec().id(), code, message)).toList()));
+    }
+
+    /**
+     * Starts children on this node (loop thread). Each start runs its init on the process's mailbox; when
+     * the last one finished, the registry is updated, the change propagated and {@code done} called on the
+     * loop. With {@code migration}, a child already running here counts as started.
+     */
+    private void startLocal(List<StartItem> items, boolean migration, Consumer<List<ItemResult>> done) {
+        if (hooks.wanted(Hook.PRE_CHILDREN_START)) {
+            hooks.fire(Hook.PRE_CHILDREN_START, items.stream().map(StartItem::spec).toList());
+        }
+        ItemResult[] results = new ItemResult[items.size()];
+        int[] open = {items.size()};
+        List<RegistryOp> ops = new ArrayList<>();
+        Runnable finish = () -> {
+            propagate(ops);
+            List<ItemResult> list = List.of(results);
+            if (hooks.wanted(Hook.POST_CHILDREN_START)) {
+                hooks.fire(Hook.POST_CHILDREN_START, list.stream().map(this::outcome).toList());
+            }
+            done.accept(list);
+        };
+        for (int i = 0; i < items.size(); i++) {
+            StartItem item = items.get(i);
+            ChildSpec spec = item.spec();
+            ProcessCell existing = supervisor.get(spec.id()).orElse(null);
+            if (existing != null) {
+                results[i] = migration ? ItemResult.ok(spec.id(), existing.incarnation())
+                        : ItemResult.failed(spec.id(), ErrorCode.ALREADY_STARTED, "'" + spec.id() + "' already runs on " + self);
+                open[0]--;
+                continue;
+            }
+            int at = i;
+            supervisor.start(spec, item.metadata(), modeFor(spec.id()), item.hasHandover(), item.handoverState())
+                    .whenComplete((cell, err) -> loop.post(HIGH, () -> {
+                        if (err == null) {
+                            if (registry.insert(spec, item.metadata(), self, cell.incarnation())) {
+                                ops.add(new Insert(spec, item.metadata(), self, cell.incarnation()));
+                            }
+                            results[at] = ItemResult.ok(spec.id(), cell.incarnation());
+                        } else {
+                            Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                            ErrorCode code = t instanceof ProcessHubException p ? p.code() : ErrorCode.INIT_FAILED;
+                            if (code == ErrorCode.ALREADY_STARTED && migration) {
+                                ProcessCell c = supervisor.get(spec.id()).orElse(null);
+                                results[at] = c != null ? ItemResult.ok(spec.id(), c.incarnation())
+                                        : ItemResult.failed(spec.id(), code, t.getMessage());
+                            } else {
+                                results[at] = ItemResult.failed(spec.id(), code, String.valueOf(t.getMessage()));
+                            }
+                        }
+                        if (--open[0] == 0) finish.run();
+                    }));
+        }
+        if (open[0] == 0) finish.run();
+    }
+
+    private ChildStartOutcome outcome(ItemResult r) {
+        return r.isOk()
+                ? new ChildStartOutcome(r.childId(), Optional.of(new ProcessRef(hubId, self, r.childId(), r.incarnation())), Optional.empty())
+                : new ChildStartOutcome(r.childId(), Optional.empty(),
+                        Optional.of(new org.processhub.api.ChildError(r.childId(), self, r.error(), r.message())));
+    }
+
+    private void onStartReply(StartReply r) {
+        PendingMigration migration = migrations.remove(r.requestId());
+        if (migration != null) {
+            migration.reply.complete(r);
+            return;
+        }
+        StartCollector c = starts.get(r.requestId());
+        if (c == null) return; // timed out
+        for (ItemResult res : r.results()) {
+            if (c.record(hubId, r.node(), res) && res.isOk() && !r.node().equals(self) && members.containsKey(r.node())) {
+                // read-your-writes: the caller's registry shows the child before the future completes
+                registry.insert(c.spec(res.childId()), c.options.metadata(), r.node(), res.incarnation());
+            }
+        }
+        finishCompleted();
+    }
+
+    private void finishCompleted() {
+        starts.values().removeIf(c -> {
+            if (!c.complete()) return false;
+            c.future.complete(c.result(false));
+            return true;
+        });
+        stops.values().removeIf(c -> {
+            if (!c.complete()) return false;
+            c.future.complete(c.result());
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- stop
+
+    private void beginStop(List<String> ids, StopOptions options, CompletableFuture<StopResult> f) {
+        long id = requestIds.incrementAndGet();
+        StopCollector c = new StopCollector(id, options, f);
+        Map<NodeId, List<String>> perNode = new LinkedHashMap<>();
+        for (String childId : ids) {
+            ChildInfo row = registry.row(childId);
+            if (row == null) {
+                c.notFound(childId, self);
+                continue;
+            }
+            c.expect(childId, row.nodes());
+            for (NodeId n : row.nodes()) perNode.computeIfAbsent(n, k -> new ArrayList<>()).add(childId);
+        }
+        if (perNode.isEmpty()) {
+            f.complete(c.result());
+            return;
+        }
+        stops.put(id, c);
+        loop.schedule(options.timeout(), HIGH, () -> {
+            StopCollector s = stops.remove(id);
+            if (s != null) {
+                s.expire();
+                s.future.complete(s.result());
+            }
+        });
+        perNode.forEach((n, list) -> send(n, new StopRequest(hubId, id, self, list)));
+    }
+
+    private void onStopRequest(StopRequest r) {
+        stopLocal(r.childIds(), StopReason.SHUTDOWN, results -> send(r.origin(), new StopReply(hubId, r.requestId(), self, results)));
+    }
+
+    /** Stops local children, removes them from the registry and propagates; {@code done} on the loop. */
+    private void stopLocal(List<String> ids, StopReason reason, Consumer<List<ItemResult>> done) {
+        ItemResult[] results = new ItemResult[ids.size()];
+        int[] open = {ids.size()};
+        List<RegistryOp> ops = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String childId = ids.get(i);
+            ProcessCell cell = supervisor.get(childId).orElse(null);
+            if (cell == null) {
+                results[i] = ItemResult.failed(childId, ErrorCode.NOT_FOUND, "'" + childId + "' does not run on " + self);
+                // a stale row of ours would otherwise linger until the next sync
+                ProcessRef stale = registry.instance(childId, self);
+                if (stale != null && registry.remove(childId, self, stale.incarnation())) {
+                    ops.add(new Remove(childId, self, stale.incarnation()));
+                }
+                open[0]--;
+                continue;
+            }
+            long inc = cell.incarnation();
+            int at = i;
+            supervisor.stop(childId, reason).whenComplete((stopped, err) -> loop.post(HIGH, () -> {
+                if (registry.remove(childId, self, Long.MAX_VALUE)) {
+                    ops.add(new Remove(childId, self, Math.max(inc, cell.incarnation())));
+                }
+                results[at] = err == null ? ItemResult.ok(childId, inc)
+                        : ItemResult.failed(childId, ErrorCode.HANDLER_FAILED, String.valueOf(err.getMessage()));
+                if (--open[0] == 0) {
+                    propagate(ops);
+                    done.accept(List.of(results));
+                }
+            }));
+        }
+        if (open[0] == 0) {
+            propagate(ops);
+            done.accept(List.of(results));
+        }
+    }
+
+    private void onStopReply(StopReply r) {
+        StopCollector c = stops.get(r.requestId());
+        if (c == null) return;
+        for (ItemResult res : r.results()) {
+            c.record(r.node(), res);
+            if (res.isOk() && !r.node().equals(self)) {
+                registry.remove(res.childId(), r.node(), res.incarnation());
+            }
+        }
+        finishCompleted();
+    }
+
+    // ---------------------------------------------------------------- which children
+
+    private void beginWhich(CompletableFuture<Map<NodeId, List<ProcessRef>>> f) {
+        long id = requestIds.incrementAndGet();
+        Map<NodeId, List<ProcessRef>> got = new TreeMap<>();
+        got.put(self, localRefs());
+        Set<NodeId> due = new HashSet<>(memberList);
+        due.remove(self);
+        WhichCollector w = new WhichCollector(f, got, due);
+        whiches.put(id, w);
+        for (NodeId n : due) send(n, new WhichRequest(hubId, id, self));
+        loop.schedule(Duration.ofSeconds(5), HIGH, () -> {
+            WhichCollector x = whiches.remove(id);
+            if (x != null) x.future.complete(Map.copyOf(x.got));
+        });
+        finishWhiches();
+    }
+
+    private void onWhichReply(WhichReply r) {
+        WhichCollector w = whiches.get(r.requestId());
+        if (w == null) return;
+        w.got.put(r.node(), r.running().stream().map(x -> new ProcessRef(hubId, r.node(), x.childId(), x.incarnation())).toList());
+        w.due.remove(r.node());
+        finishWhiches();
+    }
+
+    private void finishWhiches() {
+        whiches.values().removeIf(w -> {
+            if (!w.due.isEmpty()) return false;
+            w.future.complete(Map.copyOf(w.got));
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- registry synchronization
+
+    /** Sends registry changes made here to the members, as the synchronization strategy says. */
+    private void propagate(List<RegistryOp> ops) {
+        if (ops.isEmpty() || memberList.size() < 2) return;
+        Set<NodeId> reached = Set.of(self);
+        Set<NodeId> hops = strategies.synchronization().nextHops(self, memberList, reached, ThreadLocalRandom.current());
+        if (hops.isEmpty()) return;
+        List<NodeId> nowReached = new ArrayList<>(hops);
+        nowReached.add(self);
+        nowReached.sort(null);
+        for (int from = 0; from < ops.size(); from += settings.chunkSize()) {
+            List<RegistryOp> chunk = ops.subList(from, Math.min(ops.size(), from + settings.chunkSize()));
+            byte[] frame = WireCodec.encode(new RegistryDelta(hubId, self, nowReached, List.copyOf(chunk)));
+            for (NodeId n : hops) sendEncoded(n, frame);
+        }
+    }
+
+    private void onDelta(RegistryDelta d) {
+        for (RegistryOp op : d.ops()) {
+            if (op instanceof Insert i) {
+                if (members.containsKey(i.node())) registry.insert(i.spec(), i.metadata(), i.node(), i.incarnation());
+            } else if (op instanceof Remove r) {
+                registry.remove(r.childId(), r.node(), r.incarnation());
+            }
+        }
+        Set<NodeId> reached = new HashSet<>(d.reached());
+        reached.add(self);
+        Set<NodeId> hops = strategies.synchronization().nextHops(self, memberList, reached, ThreadLocalRandom.current());
+        if (!hops.isEmpty()) {
+            reached.addAll(hops);
+            List<NodeId> list = new ArrayList<>(reached);
+            list.sort(null);
+            byte[] frame = WireCodec.encode(new RegistryDelta(hubId, d.origin(), list, d.ops()));
+            for (NodeId n : hops) sendEncoded(n, frame);
+        }
+    }
+
+    private void localRestarted(ProcessCell cell) {
+        if (registry.insert(cell.spec(), cell.metadata(), self, cell.incarnation())) {
+            propagate(List.of(new Insert(cell.spec(), cell.metadata(), self, cell.incarnation())));
+        }
+    }
+
+    private void localRemoved(ProcessCell cell, StopReason reason, String detail) {
+        log.info("hub " + hubId + ": child " + cell.childId() + " ended (" + reason + ": " + detail + "); removed from the registry");
+        if (registry.remove(cell.childId(), self, Long.MAX_VALUE)) {
+            propagate(List.of(new Remove(cell.childId(), self, cell.incarnation())));
+        }
+    }
+
+    private void scheduleSync() {
+        long ms = strategies.synchronization().syncInterval().toMillis();
+        syncTask = cluster.timer().scheduleWithFixedDelay(() -> loop.post(LOW, this::periodicSync), ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void periodicSync() {
+        if (!alive || partitioned || loop.isLocked() || memberList.size() < 2) return;
+        Set<NodeId> targets = strategies.synchronization().nextHops(self, memberList, Set.of(self), ThreadLocalRandom.current());
+        for (NodeId n : targets) sendSnapshot(n);
+    }
+
+    /** Sends {@code to} everything that runs here, in chunks. */
+    private void sendSnapshot(NodeId to) {
+        if (partitioned) return;
+        long high = cluster.currentIncarnation();
+        long syncId = ++syncIds;
+        List<SyncRow> rows = new ArrayList<>();
+        for (ProcessCell c : supervisor.cells()) {
+            if (registry.instance(c.childId(), self) != null) rows.add(new SyncRow(c.spec(), c.metadata(), c.incarnation()));
+        }
+        int chunk = 0;
+        int size = settings.chunkSize();
+        if (rows.isEmpty()) {
+            send(to, new SyncSnapshot(hubId, self, syncId, high, 0, true, List.of()));
+            return;
+        }
+        for (int from = 0; from < rows.size(); from += size) {
+            int to2 = Math.min(rows.size(), from + size);
+            send(to, new SyncSnapshot(hubId, self, syncId, high, chunk++, to2 == rows.size(), List.copyOf(rows.subList(from, to2))));
+        }
+    }
+
+    private void onSnapshot(SyncSnapshot s) {
+        NodeId node = s.node();
+        if (!members.containsKey(node) || node.equals(self)) return;
+        SyncState st = syncs.computeIfAbsent(node, k -> new SyncState());
+        if (st.syncId != s.syncId()) {
+            st.syncId = s.syncId();
+            st.seen.clear();
+        }
+        for (SyncRow row : s.rows()) {
+            registry.insert(row.spec(), row.metadata(), node, row.incarnation());
+            st.seen.add(row.spec().id());
+        }
+        if (s.last()) {
+            for (ChildInfo row : registry.rowsOf(node)) {
+                ProcessRef ref = registry.instance(row.childId(), node);
+                if (ref != null && ref.incarnation() < s.incarnationHigh() && !st.seen.contains(row.childId())) {
+                    registry.remove(row.childId(), node, ref.incarnation());
+                }
+            }
+            syncs.remove(node);
+        }
+    }
+
+    // ---------------------------------------------------------------- redistribution
+
+    /**
+     * After a join or a strategy change (priority 0, so one at a time): restart children if quorum came
+     * back, then move every local child this node no longer owns to its owner(s), and add missing replicas.
+     */
+    private void rebalance(Optional<NodeId> joined, String why) {
+        if (!alive) return;
+        lock();
+        Redistribution event = new Redistribution(Redistribution.Kind.NODE_JOIN, joined.orElse(self));
+        hooks.fire(Hook.PRE_NODES_REDISTRIBUTION, event);
+        CompletableFuture<Void> healed = partitioned && strategies.partitionTolerance().hasQuorum(view(false))
+                ? heal() : CompletableFuture.completedFuture(null);
+        healed.thenRun(() -> loop.post(Integer.MAX_VALUE, () -> {
+            if (partitioned) {
+                finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event);
+                return;
+            }
+            moveMisplaced(why).whenComplete((v, e) -> loop.post(Integer.MAX_VALUE,
+                    () -> finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event)));
+        }));
+    }
+
+    private void finishRedistribution(Hook<Redistribution> hook, Redistribution event) {
+        hooks.fire(hook, event);
+        unlock();
+    }
+
+    /** Moves local children this node does not own any more; completes when the targets answered. */
+    private CompletableFuture<Void> moveMisplaced(String why) {
+        int rf = replicationFactor(memberList.size());
+        Map<NodeId, List<ProcessCell>> moves = new LinkedHashMap<>();
+        Map<NodeId, List<StartItem>> replicas = new LinkedHashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (ProcessCell cell : supervisor.cells()) {
+            String id = cell.childId();
+            List<NodeId> owners = placement.owners(id, rf);
+            ChildInfo row = registry.row(id);
+            List<NodeId> holders = row == null ? List.of(self) : row.nodes();
+            List<NodeId> missing = owners.stream().filter(o -> !holders.contains(o)).toList();
+            if (!owners.contains(self)) {
+                if (missing.isEmpty()) duplicates.add(id);
+                else moves.computeIfAbsent(missing.get(0), k -> new ArrayList<>()).add(cell);
+            } else if (!missing.isEmpty() && self.equals(firstHolderAmong(owners, holders))) {
+                for (NodeId m : missing) {
+                    replicas.computeIfAbsent(m, k -> new ArrayList<>())
+                            .add(new StartItem(cell.spec(), cell.metadata(), owners, false, null));
+                }
+            }
+        }
+        List<CompletableFuture<?>> waits = new ArrayList<>();
+        if (!duplicates.isEmpty()) {
+            log.info("hub " + hubId + ": stopping " + duplicates.size() + " duplicate(s) that already run on their owner");
+            CompletableFuture<Void> d = new CompletableFuture<>();
+            stopLocal(duplicates, StopReason.SHUTDOWN, r -> d.complete(null));
+            waits.add(d);
+        }
+        moves.forEach((target, cells) -> waits.add(migrate(target, cells, why)));
+        replicas.forEach((target, items) -> waits.add(requestStart(target, items, null)));
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    private static NodeId firstHolderAmong(List<NodeId> owners, List<NodeId> holders) {
+        for (NodeId o : owners) if (holders.contains(o)) return o;
+        return null;
+    }
+
+    /**
+     * Moves {@code cells} to {@code target} with the migration strategy's plan: cold (stop here, then
+     * start there) or hot (start there with the exported state, then stop here).
+     */
+    private CompletableFuture<Void> migrate(NodeId target, List<ProcessCell> cells, String why) {
+        MigrationStrategy.Plan plan = strategies.migration().plan();
+        List<String> ids = cells.stream().map(ProcessCell::childId).toList();
+        log.info("hub " + hubId + ": moving " + ids.size() + " child(ren) to " + target + " (" + why + ", "
+                + strategies.migration().name() + ")");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable migrated = () -> {
+            hooks.fire(Hook.CHILD_MIGRATED, new ChildrenMigrated(target, ids, plan.handover()));
+            done.complete(null);
+        };
+        if (!plan.startBeforeStop()) {
+            List<StartItem> items = cells.stream()
+                    .map(c -> new StartItem(c.spec(), c.metadata(), List.of(target), false, null)).toList();
+            stopLocal(ids, StopReason.SHUTDOWN, r -> requestStart(target, items, null).whenComplete((v, e) -> migrated.run()));
+            return done;
+        }
+        // hot swap: export states (if handover), start there, then stop here
+        List<CompletableFuture<StartItem>> prepared = new ArrayList<>();
+        for (ProcessCell c : cells) {
+            if (plan.handover()) {
+                prepared.add(supervisor.exportState(c.childId()).toCompletableFuture()
+                        .handle((state, e) -> new StartItem(c.spec(), c.metadata(), List.of(target),
+                                e == null && state.isPresent(), e == null ? state.orElse(null) : null)));
+            } else {
+                prepared.add(CompletableFuture.completedFuture(new StartItem(c.spec(), c.metadata(), List.of(target), false, null)));
+            }
+        }
+        CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> loop.post(Integer.MAX_VALUE, () -> {
+            List<StartItem> items = prepared.stream().map(CompletableFuture::join).toList();
+            requestStart(target, items, plan.retention()).whenComplete((v2, e2) -> loop.post(Integer.MAX_VALUE,
+                    () -> stopLocal(ids, StopReason.SHUTDOWN, r -> migrated.run())));
+        }));
+        return done;
+    }
+
+    /** Sends migration starts to {@code target}; completes when it answered, left, or timed out. */
+    private CompletableFuture<Void> requestStart(NodeId target, List<StartItem> items, Duration extra) {
+        Duration timeout = settings.migrationTimeout().plus(extra == null ? Duration.ZERO : extra);
+        List<CompletableFuture<Void>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += settings.chunkSize()) {
+            List<StartItem> chunk = List.copyOf(items.subList(from, Math.min(items.size(), from + settings.chunkSize())));
+            long id = requestIds.incrementAndGet();
+            CompletableFuture<StartReply> reply = new CompletableFuture<>();
+            if (!target.equals(self) && !cluster.isUp(target)) {
+                reply.completeExceptionally(new NodeDownException("node " + target + " is down"));
+            } else {
+                migrations.put(id, new PendingMigration(target, reply));
+                loop.schedule(timeout, Integer.MAX_VALUE, () -> {
+                    PendingMigration m = migrations.remove(id);
+                    if (m != null) m.reply.completeExceptionally(new HubTimeoutException("no answer from " + target + " within " + timeout.toMillis() + " ms"));
+                });
+                send(target, new StartRequest(hubId, id, self, true, 0, timeout.toMillis(), chunk));
+            }
+            chunks.add(reply.handle((r, e) -> {
+                if (e != null) {
+                    log.warn("hub " + hubId + ": moving " + chunk.size() + " child(ren) to " + target + " failed: " + e.getMessage());
+                } else {
+                    List<ItemResult> failed = r.results().stream().filter(x -> !x.isOk()).toList();
+                    if (!failed.isEmpty()) log.warn("hub " + hubId + ": " + target + " could not start " + failed.size() + " moved child(ren), e.g. " + failed.get(0));
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new));
+    }
+
+    /** After a member left: start here the children it ran that this node now owns. */
+    private void recoverAfterLeave(NodeId node, List<ChildInfo> orphans) {
+        if (!alive) return;
+        lock();
+        Redistribution event = new Redistribution(Redistribution.Kind.NODE_LEAVE, node);
+        hooks.fire(Hook.PRE_NODES_REDISTRIBUTION, event);
+        if (partitioned) {
+            finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event);
+            return;
+        }
+        int rf = replicationFactor(memberList.size());
+        List<StartItem> items = new ArrayList<>();
+        for (ChildInfo row : orphans) {
+            String id = row.childId();
+            if (supervisor.get(id).isPresent()) continue;
+            List<NodeId> owners = placement.owners(id, rf);
+            if (!owners.contains(self)) continue;
+            ChildInfo now = registry.row(id);
+            if (now != null && now.nodes().containsAll(owners.stream().filter(o -> !o.equals(self)).toList())
+                    && now.nodes().size() >= rf) continue;
+            items.add(new StartItem(row.spec(), row.metadata(), owners, false, null));
+        }
+        if (items.isEmpty()) {
+            finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event);
+            return;
+        }
+        log.info("hub " + hubId + ": restarting " + items.size() + " child(ren) of " + node + " here");
+        startLocal(items, true, results -> finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event));
+    }
+
+    /** Graceful stop: hand every local child to its owner among the other members, then say goodbye. */
+    private void drain(CompletableFuture<Void> drained) {
+        List<NodeId> others = memberList.stream().filter(n -> !n.equals(self)).toList();
+        List<ProcessCell> cells = new ArrayList<>(supervisor.cells());
+        if (others.isEmpty() || cells.isEmpty() || partitioned) {
+            sayGoodbye(others);
+            drained.complete(null);
+            return;
+        }
+        Placement without = strategies.distribution().placement(others);
+        int rf = replicationFactor(others.size());
+        Map<NodeId, List<ProcessCell>> moves = new LinkedHashMap<>();
+        for (ProcessCell c : cells) {
+            List<NodeId> owners = without.owners(c.childId(), rf);
+            ChildInfo row = registry.row(c.childId());
+            NodeId target = owners.stream().filter(o -> row == null || !row.nodes().contains(o)).findFirst().orElse(null);
+            if (target != null) moves.computeIfAbsent(target, k -> new ArrayList<>()).add(c);
+        }
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        moves.forEach((target, list) -> waits.add(migrate(target, list, "graceful stop of " + self)));
+        CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> loop.post(Integer.MAX_VALUE, () -> {
+            sayGoodbye(others);
+            drained.complete(null);
+        }));
+    }
+
+    private void sayGoodbye(List<NodeId> others) {
+        byte[] frame = WireCodec.encode(new Leave(hubId, self));
+        for (NodeId n : others) sendEncoded(n, frame);
+    }
+
+    private void failPending() {
+        HubNotAliveException e = new HubNotAliveException("hub " + hubId + " stopped");
+        starts.values().forEach(c -> c.future.completeExceptionally(e));
+        stops.values().forEach(c -> c.future.completeExceptionally(e));
+        whiches.values().forEach(w -> w.future.completeExceptionally(e));
+        migrations.values().forEach(m -> m.reply.completeExceptionally(e));
+        starts.clear();
+        stops.clear();
+        whiches.clear();
+        migrations.clear();
+    }
+
+    /** For status displays: members as of now (copy). */
+    public Collection<NodeId> members() {
+        return memberList;
+    }
+}

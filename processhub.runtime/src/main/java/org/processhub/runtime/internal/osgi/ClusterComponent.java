@@ -1,0 +1,86 @@
+package org.processhub.runtime.internal.osgi;
+
+import java.util.Hashtable;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.processhub.api.ProcessHubConstants;
+import org.processhub.runtime.internal.cluster.Cluster;
+import org.processhub.runtime.internal.cluster.IgniteCluster;
+import org.processhub.runtime.internal.cluster.NodeSettings;
+import org.processhub.runtime.internal.log.OsgiLog;
+
+/**
+ * Starts this framework's cluster node (embedded Ignite server + transport) from configuration
+ * {@code org.processhub.cluster} (optional: defaults and {@code processhub.*} system properties work
+ * without it) and offers it to the hubs as an internal {@link Cluster} service.
+ */
+@Component(service = {}, immediate = true, configurationPid = ProcessHubConstants.CLUSTER_PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ClusterComponent.Config.class)
+public final class ClusterComponent {
+    @ObjectClassDefinition(name = "ProcessHub cluster node",
+            description = "This node's cluster membership (embedded Apache Ignite) and transport. Every option can also be "
+                    + "given as a system property processhub.<option>, which wins over this configuration.")
+    public @interface Config {
+        @AttributeDefinition(description = "Unique node name. Empty: <local.address>-<pid>.")
+        String node_name() default "";
+
+        @AttributeDefinition(description = "Address to bind discovery, communication and transport to.")
+        String local_address() default "127.0.0.1";
+
+        @AttributeDefinition(description = "First discovery port. Not Ignite's default (47500), so a node never joins a stray Ignite cluster.")
+        int discovery_port() default NodeSettings.DEFAULT_DISCOVERY_PORT;
+
+        @AttributeDefinition(description = "How many ports after discovery.port may be used (several nodes on one host).")
+        int discovery_port_range() default NodeSettings.DEFAULT_DISCOVERY_RANGE;
+
+        @AttributeDefinition(description = "Where to find the other nodes: host:port or host:from..to, comma separated. "
+                + "Empty: <local.address>:<discovery.port>..<discovery.port+range>.")
+        String discovery_addresses() default "";
+
+        @AttributeDefinition(description = "First port of Ignite's communication SPI.")
+        int communication_port() default NodeSettings.DEFAULT_COMMUNICATION_PORT;
+
+        @AttributeDefinition(description = "Port of the ProcessHub transport between nodes; 0 picks a free one.")
+        int transport_port() default 0;
+
+        @AttributeDefinition(description = "Milliseconds of silence after which a node is declared failed.")
+        long failure_detection_timeout() default NodeSettings.DEFAULT_FAILURE_DETECTION_MS;
+    }
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger;
+
+    private IgniteCluster cluster;
+    private ServiceRegistration<Cluster> registration;
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) throws Exception {
+        NodeSettings settings = NodeSettings.from(properties);
+        cluster = IgniteCluster.start(settings, new OsgiLog(logger));
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("processhub.node", cluster.localNode().name());
+        registration = context.registerService(Cluster.class, cluster, props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

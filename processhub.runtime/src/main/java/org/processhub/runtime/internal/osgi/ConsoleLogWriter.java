@@ -1,0 +1,61 @@
+package org.processhub.runtime.internal.osgi;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * Writes log entries at or above the framework property {@code processhub.log.level} (e.g. {@code INFO})
+ * to stderr, so a node started from the console shows what it does while stdout stays for the shell.
+ * Without the property (tests, embedded use) it writes nothing.
+ */
+@Component(immediate = true, service = {})
+public final class ConsoleLogWriter implements LogListener {
+    static final String PROPERTY = "processhub.log.level";
+
+    @Reference
+    private LogReaderService reader;
+
+    private final PrintStream out = System.err;
+    private LogLevel min;
+
+    @Activate
+    void activate(BundleContext context) {
+        String level = context.getProperty(PROPERTY);
+        if (level == null || level.isBlank()) return;
+        try {
+            min = LogLevel.valueOf(level.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            min = LogLevel.INFO;
+        }
+        reader.addLogListener(this);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (min != null) reader.removeLogListener(this);
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        if (!min.implies(entry.getLogLevel())) return;
+        // the framework's own bundle/service events are noise at the console unless debugging
+        if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("Events.") && min != LogLevel.DEBUG
+                && min != LogLevel.TRACE) return;
+        String source = entry.getBundle() == null ? "-" : entry.getBundle().getSymbolicName();
+        StringBuilder b = new StringBuilder(160).append(Instant.ofEpochMilli(entry.getTime())).append(' ')
+                .append(entry.getLogLevel()).append(' ').append(source).append(": ").append(entry.getMessage());
+        synchronized (out) {
+            out.println(b);
+            if (entry.getException() != null && min.implies(LogLevel.DEBUG)) entry.getException().printStackTrace(out);
+        }
+    }
+}
