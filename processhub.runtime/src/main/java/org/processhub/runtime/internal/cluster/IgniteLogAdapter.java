@@ -8,6 +8,10 @@ import org.processhub.runtime.internal.log.Log;
  * INFO goes to DEBUG. Not quiet, so Ignite prints no banner of its own to stdout.
  */
 final class IgniteLogAdapter implements IgniteLogger {
+    private static final java.util.regex.Pattern ROUTINE = java.util.regex.Pattern.compile(
+            "^(Failed to send message to next node|Local node has detected failed nodes|Node FAILED|Failed to connect to next node"
+                    + "|Timed out waiting for message delivery receipt|Failed to send message to remote node)");
+
     private final Log log;
 
     IgniteLogAdapter(Log log) {
@@ -37,6 +41,11 @@ final class IgniteLogAdapter implements IgniteLogger {
         // Harmless on a light node; Ignite prints it for every small heap.
         if (msg != null && msg.startsWith("Initial heap size")) return;
         if (msg != null && msg.contains("Message queue limit is set to 0")) return;
+        if (msg != null && ROUTINE.matcher(msg).find()) {
+            // what Ignite says whenever a peer dies: our own log line reports the node failure
+            log.debug(() -> "ignite: " + msg);
+            return;
+        }
         log.warn("ignite: " + msg, e);
     }
 

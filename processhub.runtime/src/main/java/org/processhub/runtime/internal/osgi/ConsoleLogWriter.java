@@ -36,6 +36,10 @@ public final class ConsoleLogWriter implements LogListener {
         } catch (IllegalArgumentException e) {
             min = LogLevel.INFO;
         }
+        // entries logged before this component came up (e.g. the cluster join) are in the reader's history
+        java.util.List<LogEntry> earlier = java.util.Collections.list(reader.getLog());
+        java.util.Collections.reverse(earlier);
+        earlier.forEach(this::logged);
         reader.addLogListener(this);
     }
 
@@ -51,6 +55,9 @@ public final class ConsoleLogWriter implements LogListener {
         if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("Events.") && min != LogLevel.DEBUG
                 && min != LogLevel.TRACE) return;
         String source = entry.getBundle() == null ? "-" : entry.getBundle().getSymbolicName();
+        // other bundles' chatter (SCR's startup INFO ...) only at WARN and above
+        if (!String.valueOf(source).startsWith("processhub") && !LogLevel.WARN.implies(entry.getLogLevel())
+                && min != LogLevel.DEBUG && min != LogLevel.TRACE) return;
         StringBuilder b = new StringBuilder(160).append(Instant.ofEpochMilli(entry.getTime())).append(' ')
                 .append(entry.getLogLevel()).append(' ').append(source).append(": ").append(entry.getMessage());
         synchronized (out) {
