@@ -12,7 +12,8 @@ import java.util.function.Function;
  * A node's cluster settings (configuration PID {@code org.processhub.cluster}). Each option may also come
  * from a system property ({@code processhub.<option>}), which wins over the configuration, so a node can
  * be started with {@code -Dprocesshub.discovery.port=...}. Defaults keep a node on loopback and off
- * Ignite's default ports, so it never joins a stray Ignite cluster.
+ * Ignite's default ports, so it never joins a stray Ignite cluster. A discovery or communication port of
+ * {@code 0} means "any free ports" (a node on its own, e.g. in tests).
  *
  * @param nodeName unique node name; empty = {@code <localAddress>:<transport port>}
  * @param discoveryAddresses where to look for other nodes, {@code host:port} or {@code host:from..to}
@@ -61,6 +62,11 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         String local = orElse(get.apply("local.address"), "127.0.0.1");
         int dport = integer(get, "discovery.port", DEFAULT_DISCOVERY_PORT);
         int drange = integer(get, "discovery.port.range", DEFAULT_DISCOVERY_RANGE);
+        if (dport == 0) {
+            // any free ports: a node on its own (tests), unless discovery.addresses names others
+            drange = Math.min(drange, 3);
+            dport = FreePorts.range(local, drange + 1);
+        }
         String addrs = get.apply("discovery.addresses");
         List<String> addresses = addrs == null
                 ? List.of(local + ":" + dport + ".." + (dport + drange))
@@ -70,7 +76,7 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         }
         String work = get.apply("work.directory");
         return new NodeSettings(orElse(get.apply("node.name"), ""), local, dport, drange, addresses,
-                integer(get, "communication.port", DEFAULT_COMMUNICATION_PORT),
+                communicationPort(get, local),
                 integer(get, "communication.port.range", DEFAULT_COMMUNICATION_RANGE),
                 integer(get, "transport.port", 0),
                 Duration.ofMillis(integer(get, "failure.detection.timeout", (int) DEFAULT_FAILURE_DETECTION_MS)),
@@ -84,6 +90,11 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         addrs.add("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range));
         return new NodeSettings(name, "127.0.0.1", discoveryPort, range, addrs, commPort, 50, 0, fdt,
                 DEFAULT_MAX_FRAME, Path.of(System.getProperty("java.io.tmpdir"), "processhub-work"));
+    }
+
+    private static int communicationPort(Function<String, String> get, String local) {
+        int port = integer(get, "communication.port", DEFAULT_COMMUNICATION_PORT);
+        return port == 0 ? FreePorts.range(local, 10) : port;
     }
 
     private static int integer(Function<String, String> get, String key, int dflt) {
