@@ -56,6 +56,7 @@ class GogoCommandsIT {
         assertThat(run(shell, "hub:call gogo k1 get greeting")).isEqualTo("hello world");
         assertThat(run(shell, "hub:ps gogo").lines()).containsExactly("c1 " + node, "k1 " + node);
         assertThat(run(shell, "hub:ps --global gogo").lines()).containsExactly("c1 " + node, "k1 " + node);
+        assertThat(run(shell, "hub:ps gogo --global").lines()).containsExactly("c1 " + node, "k1 " + node);
         assertThat(run(shell, "hub:status gogo").lines()).contains("alive: true", "locked: false", "partitioned: false",
                 "nodes: 1", "children.local: 2", "children.registry: 2", "strategy.redundancy: singularity",
                 "strategy.migration: coldswap", "strategy.partitionTolerance: divergence",

@@ -151,7 +151,7 @@ class HubLifecycleIT {
         get(hub.startChild(ChildSpec.of("g1", "kv")));
         c.delete();
         assertThat(Awaits.await(Awaits.WAIT, () -> gone.isEmpty())).as("service unregistered").isTrue();
-        assertThat(hub.isAlive()).isFalse();
+        assertThat(Awaits.await(Awaits.WAIT, () -> !hub.isAlive())).as("hub stopped").isTrue();
         assertThat(failure(hub.startChild(ChildSpec.of("g2", "kv")))).isInstanceOf(HubNotAliveException.class);
         assertThat(failure(hub.call("g1", "get a", CALL))).isInstanceOf(HubNotAliveException.class);
     }

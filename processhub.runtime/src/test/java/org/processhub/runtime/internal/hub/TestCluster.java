@@ -129,6 +129,14 @@ final class TestCluster implements AutoCloseable {
                 case "incr" -> ++value;
                 case "get" -> value;
                 case "crash" -> throw new IllegalStateException("crash requested");
+                case "block" -> {
+                    try {
+                        Thread.sleep(60_000); // a handler that never answers in time
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield "woke";
+                }
                 default -> "unknown";
             };
         }
