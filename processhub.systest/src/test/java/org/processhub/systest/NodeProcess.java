@@ -60,7 +60,7 @@ final class NodeProcess implements AutoCloseable {
         Path dir = Files.createDirectories(workDir.resolve(name));
         Path log = dir.resolve("node.log");
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dprocesshub.node.name=" + name, "-Dprocesshub.etc=" + dir.resolve("etc")));
+                "-Dprocesshub.node.name=" + name, "-Dprocesshub.etc=" + dir.resolve("etc").toAbsolutePath()));
         for (String p : extraProps) cmd.add("-D" + p);
         cmd.addAll(List.of("-jar", jar.toString()));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log.toFile()).start();

@@ -32,7 +32,7 @@ class SingleNodeShellTest {
             assertThat(node.runOne("hub:lookup default c1", NodeCluster.CMD)).isEqualTo("not found");
             assertThat(node.runOne("hub:start default y nothing-like-it", NodeCluster.CMD)).startsWith("error: no process factory named nothing-like-it");
             assertThat(node.closeInput(Duration.ofSeconds(60))).as("the JVM exits at the end of its input").isTrue();
-            assertThat(java.nio.file.Files.readString(node.log)).contains("hub default started on solo").doesNotContain("Exception");
+            assertThat(java.nio.file.Files.readString(node.log)).contains("hub default started on solo").doesNotContain(" ERROR ");
         }
     }
 }

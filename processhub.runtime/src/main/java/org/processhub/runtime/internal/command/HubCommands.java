@@ -171,6 +171,7 @@ public final class HubCommands {
                 for (StrategyType t : StrategyType.values()) {
                     s.put("strategy." + t.property(), c.strategies().digest().get(t.property()));
                 }
+                s.put("options", c.settings().describe());
                 s.put("strategy.mismatch", c.mismatchedMembers().isEmpty() ? "none"
                         : c.mismatchedMembers().stream().map(NodeId::name).sorted().collect(Collectors.joining(",")));
             }

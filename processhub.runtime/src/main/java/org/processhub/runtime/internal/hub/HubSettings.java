@@ -67,6 +67,13 @@ public record HubSettings(String hubId, SupervisorSettings supervisor, Duration 
                 integer(p, "chunk.size", DEFAULT_CHUNK_SIZE, 1));
     }
 
+    /** The options as {@code key=value,...}, for status displays. */
+    public String describe() {
+        return "restart.max=" + supervisor.maxRestarts() + ",restart.period.ms=" + supervisor.restartPeriod().toMillis()
+                + ",mailbox.capacity=" + supervisor.mailboxCapacity() + ",deadlock.timeout.ms=" + deadlockTimeout.toMillis()
+                + ",announce.interval.ms=" + announceInterval.toMillis() + ",migration.timeout.ms=" + migrationTimeout.toMillis();
+    }
+
     static int integer(Map<String, ?> p, String key, int dflt, int min) {
         Object v = p.get(key);
         if (v == null || String.valueOf(v).isBlank()) return dflt;
