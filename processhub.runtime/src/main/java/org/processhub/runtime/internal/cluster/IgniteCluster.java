@@ -52,9 +52,14 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
     private record Peer(NodeId node, UUID igniteId, InetSocketAddress address) {}
 
     private final Log log;
+    private final NodeSettings settings;
+    private final String tag;
     private final NodeId self;
     private final PeerTransport transport;
-    private final Ignite ignite;
+    private volatile Ignite ignite;
+    private int generation;
+    private final ExecutorService rejoins;
+    private final MergeBeacon beacon;
     private final Map<UUID, Peer> byIgniteId = new ConcurrentHashMap<>();
     private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
     private final Map<String, Inbound> hubs = new ConcurrentHashMap<>();
@@ -74,10 +79,12 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
 
     private IgniteCluster(NodeSettings settings, Log log) throws IOException {
         this.log = log;
+        this.settings = settings;
         int instance = INSTANCES.incrementAndGet();
-        String tag = "n" + instance;
+        this.tag = "n" + instance;
         this.self = NodeId.of(settings.nodeName().isEmpty() ? defaultName(settings, instance) : settings.nodeName());
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "ph-cluster-events-" + tag));
+        this.rejoins = Executors.newSingleThreadExecutor(r -> daemon(r, "ph-cluster-rejoin-" + tag));
         this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "ph-timer-" + tag));
         timer.setRemoveOnCancelPolicy(true);
         this.workers = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()), pool -> {
@@ -105,21 +112,93 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
             }
         }, log);
         try {
-            this.ignite = startIgnite(settings, tag);
-        } catch (RuntimeException e) {
+            this.ignite = startIgnite(settings);
+            attach(ignite);
+            this.beacon = settings.mergeBeaconOffset() > 0 ? startBeacon(settings) : null;
+        } catch (IOException | RuntimeException e) {
+            if (ignite != null) ignite.close();
             transport.close();
             shutdownPools();
             throw e;
         }
-        ignite.events().localListen(discoveryListener, EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT,
-                EventType.EVT_NODE_FAILED);
-        for (ClusterNode n : ignite.cluster().forServers().nodes()) {
-            if (!n.isLocal()) {
-                addPeer(n);
-            }
-        }
         log.info("node " + self + " joined the cluster: " + nodes().size() + " ProcessHub node(s), transport "
                 + transport.localAddress());
+    }
+
+    /** Starts listening to an Ignite node's discovery events and takes its topology as the peer set. */
+    private void attach(Ignite node) {
+        node.events().localListen(discoveryListener, EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT,
+                EventType.EVT_NODE_FAILED, EventType.EVT_NODE_SEGMENTED);
+        java.util.Set<NodeId> present = new java.util.HashSet<>();
+        for (ClusterNode n : node.cluster().forServers().nodes()) {
+            if (!n.isLocal()) {
+                Peer p = addPeer(n);
+                if (p != null) present.add(p.node);
+            }
+        }
+        // peers of a previous Ignite node (before a rejoin) that are not in this cluster are gone for us
+        for (Peer old : List.copyOf(peers.values())) {
+            if (!present.contains(old.node) && peers.remove(old.node, old)) {
+                byIgniteId.remove(old.igniteId);
+                transport.forget(old.node);
+                events.execute(() -> listeners.forEach(l -> l.nodeDown(old.node, false)));
+            }
+        }
+    }
+
+    private MergeBeacon startBeacon(NodeSettings s) {
+        try {
+            return new MergeBeacon(s, this::beaconAnswer, addrs -> rejoin(addrs, "merge"), timer, log);
+        } catch (IOException e) {
+            log.warn("no merge beacon (" + e.getMessage() + "): this node cannot heal a network split by itself");
+            return null;
+        }
+    }
+
+    private MergeBeacon.Answer beaconAnswer() {
+        Ignite node = ignite;
+        if (node == null || closed) return null;
+        try {
+            ClusterNode oldest = node.cluster().forServers().forOldest().node();
+            if (oldest == null) return null;
+            return new MergeBeacon.Answer(settings.clusterName(), oldest.id().toString(),
+                    node.cluster().forServers().nodes().size(), settings.localAddress() + ":" + discoveryPort(node));
+        } catch (RuntimeException e) {
+            return null; // stopping or rejoining
+        }
+    }
+
+    private static int discoveryPort(Ignite node) {
+        return ((TcpDiscoverySpi) node.configuration().getDiscoverySpi()).getLocalPort();
+    }
+
+    /**
+     * Leaves the current Ignite cluster and joins again through {@code addresses} (all configured ones if
+     * empty): used to merge into a larger cluster after a split healed, and after this node was segmented.
+     * Hubs and their processes keep running; they see the peers change.
+     */
+    void rejoin(List<String> addresses, String why) {
+        rejoins.execute(() -> {
+            if (closed) return;
+            Ignite old = ignite;
+            try {
+                old.events().stopLocalListen(discoveryListener);
+                old.close();
+            } catch (RuntimeException e) {
+                log.debug(() -> "closing the previous Ignite node: " + e);
+            }
+            NodeSettings s = addresses.isEmpty() ? settings : settings.withDiscoveryAddresses(addresses);
+            for (int attempt = 0; attempt < 3 && !closed; attempt++) {
+                try {
+                    ignite = startIgnite(attempt == 0 ? s : settings);
+                    attach(ignite);
+                    log.info("node " + self + " rejoined (" + why + "): " + nodes().size() + " ProcessHub node(s)");
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    log.warn("rejoining (" + why + ") failed, attempt " + (attempt + 1) + ": " + e.getMessage());
+                }
+            }
+        });
     }
 
     private static String defaultName(NodeSettings s, int instance) {
@@ -127,9 +206,9 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
         return s.localAddress() + "-" + pid + (instance > 1 ? "-" + instance : "");
     }
 
-    private Ignite startIgnite(NodeSettings s, String tag) throws IOException {
+    private Ignite startIgnite(NodeSettings s) throws IOException {
         ensureIgniteSystemProperties();
-        String name = "processhub-" + self.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + tag;
+        String name = "processhub-" + self.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + tag + "-" + (++generation);
         InetSocketAddress ta = transport.localAddress();
         TcpDiscoverySpi discovery = new TcpDiscoverySpi()
                 .setLocalAddress(s.localAddress())
@@ -160,7 +239,10 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
                 .setFailureDetectionTimeout(fdt)
                 .setClientFailureDetectionTimeout(Math.max(fdt, 2000))
                 .setMetricsUpdateFrequency(Math.min(2000, Math.max(100, fdt / 2)))
-                .setIncludeEventTypes(EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED)
+                .setIncludeEventTypes(EventType.EVT_NODE_JOINED, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED,
+                        EventType.EVT_NODE_SEGMENTED)
+                // a segmented node must not stop: it rejoins (see onDiscovery), its processes keep running
+                .setSegmentationPolicy(org.apache.ignite.plugin.segmentation.SegmentationPolicy.NOOP)
                 .setGridLogger(new IgniteLogAdapter(log))
                 .setConnectorConfiguration(null)
                 .setClientConnectorConfiguration(null)
@@ -210,6 +292,11 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
     private boolean onDiscovery(Event e) {
         if (e instanceof DiscoveryEvent de) {
             ClusterNode n = de.eventNode();
+            if (de.type() == EventType.EVT_NODE_SEGMENTED) {
+                log.warn("node " + self + " was segmented from its cluster; rejoining");
+                rejoin(List.of(), "segmented");
+                return true;
+            }
             if (de.type() == EventType.EVT_NODE_JOINED) {
                 addPeer(n);
             } else {
@@ -224,30 +311,34 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
         return true;
     }
 
-    private void addPeer(ClusterNode n) {
-        if (n.isClient()) return;
+    private Peer addPeer(ClusterNode n) {
+        if (n.isClient()) return null;
         String name = n.attribute(ATTR_NODE);
         String addr = n.attribute(ATTR_TRANSPORT);
         if (name == null || addr == null) {
             log.debug(() -> "ignoring Ignite node " + n.id() + " without ProcessHub attributes");
-            return;
+            return null;
         }
         int colon = addr.lastIndexOf(':');
         Peer p = new Peer(NodeId.of(name), n.id(), new InetSocketAddress(addr.substring(0, colon),
                 Integer.parseInt(addr.substring(colon + 1))));
         if (p.node.equals(self)) {
             log.warn("another node uses this node's name " + self + "; ignoring it (give each node a unique processhub.node.name)");
-            return;
+            return null;
         }
         byIgniteId.put(n.id(), p);
         Peer old = peers.put(p.node, p);
-        if (old != null && !old.igniteId.equals(p.igniteId)) {
-            // Same name, new Ignite node: the old one restarted before its failure was noticed.
+        if (old != null && old.igniteId.equals(p.igniteId)) return p; // already known
+        if (old != null) {
             byIgniteId.remove(old.igniteId);
-            transport.forget(p.node);
-            events.execute(() -> listeners.forEach(l -> l.nodeDown(p.node, true)));
+            if (!old.address.equals(p.address)) {
+                // same name, another process: the old one restarted before its failure was noticed
+                transport.forget(p.node);
+                events.execute(() -> listeners.forEach(l -> l.nodeDown(p.node, true)));
+            }
         }
         events.execute(() -> listeners.forEach(l -> l.nodeUp(p.node)));
+        return p;
     }
 
     private void route(NodeId from, byte[] frame) {
@@ -345,6 +436,13 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (beacon != null) beacon.close();
+        rejoins.shutdown();
+        try {
+            rejoins.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             ignite.events().stopLocalListen(discoveryListener);
             ignite.close();

@@ -17,10 +17,14 @@ import java.util.function.Function;
  *
  * @param nodeName unique node name; empty = {@code <localAddress>:<transport port>}
  * @param discoveryAddresses where to look for other nodes, {@code host:port} or {@code host:from..to}
+ * @param clusterName nodes only merge with (and answer the beacon for) clusters of the same name
+ * @param mergeBeaconOffset the merge beacon listens at discovery port + this offset; 0 disables merging
+ * @param mergeInterval how often a node looks for another cluster of its name to merge with
  */
 public record NodeSettings(String nodeName, String localAddress, int discoveryPort, int discoveryPortRange,
         List<String> discoveryAddresses, int communicationPort, int communicationPortRange, int transportPort,
-        Duration failureDetectionTimeout, int maxFrameBytes, Path workDirectory) {
+        Duration failureDetectionTimeout, int maxFrameBytes, Path workDirectory, String clusterName,
+        int mergeBeaconOffset, Duration mergeInterval) {
 
     public static final int DEFAULT_DISCOVERY_PORT = 48500;
     public static final int DEFAULT_DISCOVERY_RANGE = 10;
@@ -28,6 +32,8 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
     public static final int DEFAULT_COMMUNICATION_RANGE = 100;
     public static final long DEFAULT_FAILURE_DETECTION_MS = 5000;
     public static final int DEFAULT_MAX_FRAME = 16 << 20;
+    public static final int DEFAULT_BEACON_OFFSET = 1000;
+    public static final long DEFAULT_MERGE_INTERVAL_MS = 5000;
 
     public NodeSettings {
         require(discoveryPort > 0 && discoveryPort < 65536, "discovery.port", discoveryPort, "must be 1..65535");
@@ -42,6 +48,11 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         require(!localAddress.isBlank(), "local.address", localAddress, "must not be empty");
         discoveryAddresses = List.copyOf(discoveryAddresses);
         require(!discoveryAddresses.isEmpty(), "discovery.addresses", discoveryAddresses, "must not be empty");
+        require(clusterName != null && clusterName.matches("[A-Za-z0-9._-]{1,64}"), "cluster.name", clusterName,
+                "must be 1..64 characters of A-Z a-z 0-9 . _ -");
+        require(mergeBeaconOffset == 0 || (mergeBeaconOffset > 0 && discoveryPort + discoveryPortRange + mergeBeaconOffset < 65536),
+                "merge.beacon.offset", mergeBeaconOffset, "must be 0 (no merging) or keep discovery port + offset below 65536");
+        require(mergeInterval.toMillis() >= 100, "merge.interval.ms", mergeInterval.toMillis(), "must be at least 100");
     }
 
     /**
@@ -81,7 +92,38 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
                 integer(get, "transport.port", 0),
                 Duration.ofMillis(integer(get, "failure.detection.timeout", (int) DEFAULT_FAILURE_DETECTION_MS)),
                 integer(get, "max.frame.bytes", DEFAULT_MAX_FRAME),
-                work == null ? Path.of(System.getProperty("java.io.tmpdir"), "processhub-work") : Path.of(work));
+                work == null ? Path.of(System.getProperty("java.io.tmpdir"), "processhub-work") : Path.of(work),
+                orElse(get.apply("cluster.name"), "processhub"),
+                integer(get, "merge.beacon.offset", DEFAULT_BEACON_OFFSET),
+                Duration.ofMillis(integer(get, "merge.interval.ms", (int) DEFAULT_MERGE_INTERVAL_MS)));
+    }
+
+    /** The same settings with other discovery addresses (used to rejoin a particular cluster). */
+    public NodeSettings withDiscoveryAddresses(List<String> addresses) {
+        return new NodeSettings(nodeName, localAddress, discoveryPort, discoveryPortRange, addresses, communicationPort,
+                communicationPortRange, transportPort, failureDetectionTimeout, maxFrameBytes, workDirectory, clusterName,
+                mergeBeaconOffset, mergeInterval);
+    }
+
+    public NodeSettings withMerge(int beaconOffset, Duration interval) {
+        return new NodeSettings(nodeName, localAddress, discoveryPort, discoveryPortRange, discoveryAddresses,
+                communicationPort, communicationPortRange, transportPort, failureDetectionTimeout, maxFrameBytes,
+                workDirectory, clusterName, beaconOffset, interval);
+    }
+
+    /** Every host:port the discovery addresses name, ranges expanded. */
+    public List<String> expandedDiscoveryAddresses() {
+        List<String> out = new ArrayList<>();
+        for (String a : discoveryAddresses) {
+            int colon = a.lastIndexOf(':');
+            String host = a.substring(0, colon);
+            String ports = a.substring(colon + 1);
+            int dots = ports.indexOf("..");
+            int from = Integer.parseInt(dots < 0 ? ports : ports.substring(0, dots));
+            int to = dots < 0 ? from : Integer.parseInt(ports.substring(dots + 2));
+            for (int p = from; p <= to && p < 65536; p++) out.add(host + ":" + p);
+        }
+        return out;
     }
 
     /** Loopback settings for tests: discovery on {@code [port, port+range)}, communication from {@code commPort}. */
@@ -89,7 +131,8 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         List<String> addrs = new ArrayList<>();
         addrs.add("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range));
         return new NodeSettings(name, "127.0.0.1", discoveryPort, range, addrs, commPort, 50, 0, fdt,
-                DEFAULT_MAX_FRAME, Path.of(System.getProperty("java.io.tmpdir"), "processhub-work"));
+                DEFAULT_MAX_FRAME, Path.of(System.getProperty("java.io.tmpdir"), "processhub-work"), "processhub", 0,
+                Duration.ofMillis(DEFAULT_MERGE_INTERVAL_MS));
     }
 
     private static int communicationPort(Function<String, String> get, String local) {

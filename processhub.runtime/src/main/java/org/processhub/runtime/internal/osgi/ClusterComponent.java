@@ -57,6 +57,16 @@ public final class ClusterComponent {
 
         @AttributeDefinition(description = "Milliseconds of silence after which a node is declared failed.")
         long failure_detection_timeout() default NodeSettings.DEFAULT_FAILURE_DETECTION_MS;
+
+        @AttributeDefinition(description = "Name of the cluster: nodes only merge with clusters of the same name.")
+        String cluster_name() default "processhub";
+
+        @AttributeDefinition(description = "The merge beacon listens at discovery port + this offset; after a network split "
+                + "heals, the smaller side finds the larger one through it and rejoins. 0 disables merging.")
+        int merge_beacon_offset() default NodeSettings.DEFAULT_BEACON_OFFSET;
+
+        @AttributeDefinition(description = "Milliseconds between looks for another cluster of the same name.")
+        long merge_interval_ms() default NodeSettings.DEFAULT_MERGE_INTERVAL_MS;
     }
 
     @Reference(service = LoggerFactory.class)
