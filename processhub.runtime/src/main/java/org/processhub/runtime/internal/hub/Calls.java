@@ -1,6 +1,7 @@
 package org.processhub.runtime.internal.hub;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +38,7 @@ final class Calls {
     private final Cluster cluster;
     private final Supervisor supervisor;
     private final Log log;
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
@@ -51,33 +53,79 @@ final class Calls {
         CompletableFuture<Object> f = new CompletableFuture<>();
         try {
             Payloads.check(message, "call message");
-            ProcessCell local = supervisor.get(childId).orElse(null);
-            NodeId target = local != null && local.alive() ? hub.self() : pickTarget(childId);
+            NodeId target = target(childId);
             if (target.equals(hub.self())) {
-                if (local == null) throw new ChildNotFoundException("child '" + childId + "' is not running on " + hub.self());
+                ProcessCell local = supervisor.get(childId).orElseThrow(
+                        () -> new ChildNotFoundException("child '" + childId + "' is not running on " + hub.self()));
                 local.call(message, f);
                 return withTimeout(f, timeout, childId);
             }
-            long id = ids.incrementAndGet();
-            ScheduledFuture<?> t = cluster.timer().schedule(() -> {
-                Pending p = pending.remove(id);
-                if (p != null) {
-                    p.future.completeExceptionally(new HubTimeoutException(
-                            "call to '" + childId + "' on " + p.target + " got no reply within " + timeout.toMillis() + " ms"));
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            pending.put(id, new Pending(f, target, t));
-            try {
-                cluster.send(target, WireCodec.encode(new Call(hub.hubId(), id, hub.self(), childId, true, message)));
-            } catch (RuntimeException e) {
-                pending.remove(id);
-                t.cancel(false);
-                throw e;
-            }
+            remoteCall(target, childId, message, f, timeout);
         } catch (RuntimeException e) {
             f.completeExceptionally(e);
         }
         return f;
+    }
+
+    /** Sends a call to {@code target} and completes {@code f} with its reply, its error, or a timeout. */
+    private void remoteCall(NodeId target, String childId, Object message, CompletableFuture<Object> f, Duration timeout) {
+        long id = ids.incrementAndGet();
+        ScheduledFuture<?> t = cluster.timer().schedule(() -> {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.future.completeExceptionally(new HubTimeoutException(
+                        "call to '" + childId + "' on " + p.target + " got no reply within " + timeout.toMillis() + " ms"));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        pending.put(id, new Pending(f, target, t));
+        try {
+            cluster.send(target, WireCodec.encode(new Call(hub.hubId(), id, hub.self(), childId, true, message)));
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            t.cancel(false);
+            f.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Passes a message on to the node a child moved to (hot-swap hand-off, or a late message for it);
+     * {@code reply} null for a cast.
+     */
+    void forward(NodeId target, String childId, Object message, CompletableFuture<Object> reply) {
+        if (reply == null) {
+            try {
+                cluster.send(target, WireCodec.encode(new Call(hub.hubId(), 0, hub.self(), childId, false, message)));
+            } catch (RuntimeException e) {
+                log.debug(() -> "forwarded cast to " + childId + " on " + target + " dropped: " + e.getMessage());
+            }
+            return;
+        }
+        remoteCall(target, childId, message, reply, FORWARD_TIMEOUT);
+    }
+
+    /**
+     * The node a call goes to: the active replica if the redundancy strategy names one, else this node if
+     * the child runs here, else another instance, else where it was just handed over to.
+     */
+    private NodeId target(String childId) {
+        ProcessCell local = supervisor.get(childId).orElse(null);
+        boolean here = local != null && local.alive();
+        ChildInfo row = hub.registryReplica().row(childId);
+        NodeId moved = hub.movedTo(childId);
+        if (row == null) {
+            if (here) return hub.self();
+            if (moved != null) return moved;
+            throw new ChildNotFoundException("no child '" + childId + "' in hub " + hub.hubId());
+        }
+        List<ProcessRef> active = hub.activeRefs(row);
+        if (active.size() == 1 && active.size() < row.refs().size()) return active.get(0).node();
+        if (here && row.nodes().contains(hub.self())) return hub.self();
+        for (ProcessRef r : row.refs()) {
+            if (!r.node().equals(hub.self())) return r.node();
+        }
+        if (moved != null) return moved;
+        if (here) return hub.self();
+        throw new ChildNotFoundException("child '" + childId + "' is not running (stale registry row on " + hub.self() + ")");
     }
 
     void cast(String childId, Object message) {
@@ -89,7 +137,9 @@ final class Calls {
         for (ProcessRef ref : hub.activeRefs(row)) {
             if (ref.node().equals(hub.self())) {
                 ProcessCell cell = supervisor.get(childId).orElse(null);
+                NodeId moved = hub.movedTo(childId);
                 if (cell != null) cell.cast(message);
+                else if (moved != null) forward(moved, childId, message, null);
             } else {
                 try {
                     cluster.send(ref.node(), WireCodec.encode(new Call(hub.hubId(), 0, hub.self(), childId, false, message)));
@@ -98,15 +148,6 @@ final class Calls {
                 }
             }
         }
-    }
-
-    /** The node a call goes to: the active replica, else the first instance. */
-    private NodeId pickTarget(String childId) {
-        ChildInfo row = hub.registryReplica().row(childId);
-        if (row == null) {
-            throw new ChildNotFoundException("no child '" + childId + "' in hub " + hub.hubId());
-        }
-        return hub.activeRefs(row).get(0).node();
     }
 
     private CompletableFuture<Object> withTimeout(CompletableFuture<Object> f, Duration timeout, String childId) {
@@ -120,6 +161,18 @@ final class Calls {
     /** A call or cast from another node, on a transport thread. */
     void onCall(Call c) {
         ProcessCell cell = supervisor.get(c.childId()).orElse(null);
+        NodeId moved = cell == null ? hub.movedTo(c.childId()) : null;
+        if (moved != null && !moved.equals(c.origin())) {
+            // a late message for a child handed over from here: pass it on (and the reply back)
+            if (!c.expectReply()) {
+                forward(moved, c.childId(), c.payload(), null);
+                return;
+            }
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            f.whenComplete((v, e) -> answer(c, v, e));
+            forward(moved, c.childId(), c.payload(), f);
+            return;
+        }
         if (!c.expectReply()) {
             if (cell != null) {
                 try {
@@ -135,23 +188,25 @@ final class Calls {
             return;
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        f.whenComplete((v, e) -> {
-            if (e == null) {
-                if (Payloads.isAllowed(v)) {
-                    reply(c, null, null, v);
-                } else {
-                    reply(c, ErrorCode.INVALID_PAYLOAD, "reply of type " + v.getClass().getName() + " is not an allowed payload", null);
-                }
-            } else {
-                Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                ErrorCode code = t instanceof ProcessHubException p ? p.code() : ErrorCode.HANDLER_FAILED;
-                reply(c, code, String.valueOf(t.getMessage()), null);
-            }
-        });
+        f.whenComplete((v, e) -> answer(c, v, e));
         try {
             cell.call(c.payload(), f);
         } catch (ProcessHubException e) {
             f.completeExceptionally(e);
+        }
+    }
+
+    private void answer(Call c, Object v, Throwable e) {
+        if (e == null) {
+            if (Payloads.isAllowed(v)) {
+                reply(c, null, null, v);
+            } else {
+                reply(c, ErrorCode.INVALID_PAYLOAD, "reply of type " + v.getClass().getName() + " is not an allowed payload", null);
+            }
+        } else {
+            Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            ErrorCode code = t instanceof ProcessHubException p ? p.code() : ErrorCode.HANDLER_FAILED;
+            reply(c, code, String.valueOf(t.getMessage()), null);
         }
     }
 

@@ -55,6 +55,7 @@ import org.processhub.api.hook.StrategyMismatch;
 import org.processhub.api.strategy.DistributionStrategy.Placement;
 import org.processhub.api.strategy.MembershipView;
 import org.processhub.api.strategy.MigrationStrategy;
+import org.processhub.api.strategy.RedundancyStrategy;
 import org.processhub.runtime.internal.cluster.Cluster;
 import org.processhub.runtime.internal.hooks.HookDispatcher;
 import org.processhub.runtime.internal.log.Log;
@@ -98,6 +99,8 @@ public final class HubCore implements ProcessHub {
     private static final int HIGH = HubEventLoop.LOCKED;
     private static final int LOW = HubEventLoop.UNLOCKED;
     private static final int MAX_HOPS = 3;
+    /** How long this node remembers where a handed-over child went, to forward late messages. */
+    private static final long MOVED_TTL_MS = 60_000;
 
     private final String hubId;
     private final NodeId self;
@@ -111,6 +114,8 @@ public final class HubCore implements ProcessHub {
     private final Calls calls;
     private final Supervisor.FactoryLookup factories;
     private final AtomicLong requestIds = new AtomicLong();
+    /** Children handed over to another node recently: late messages are forwarded there. Any thread. */
+    private final Map<String, NodeId> movedTo = new java.util.concurrent.ConcurrentHashMap<>();
     private final long startedAt = System.currentTimeMillis();
 
     // loop-confined
@@ -252,6 +257,7 @@ public final class HubCore implements ProcessHub {
             strategies = next;
             members.put(self, next.digest());
             placement = next.distribution().placement(memberList);
+            refreshModes();
             log.info("hub " + hubId + ": strategies changed from " + old.digest() + " to " + next.digest());
             broadcastAnnounce(false);
             if (!old.synchronization().syncInterval().equals(next.synchronization().syncInterval())) {
@@ -276,6 +282,11 @@ public final class HubCore implements ProcessHub {
 
     NodeId self() {
         return self;
+    }
+
+    /** Where a child handed over from this node went, or null. */
+    NodeId movedTo(String childId) {
+        return movedTo.get(childId);
     }
 
     Registry registryReplica() {
@@ -465,6 +476,20 @@ public final class HubCore implements ProcessHub {
         return active.isPresent() && !active.get().equals(self) ? Mode.PASSIVE : Mode.ACTIVE;
     }
 
+    /**
+     * Tells local replicas whose mode changed (membership or redundancy strategy changed): the mode is
+     * updated at once; {@code modeChanged} is delivered as the strategy's signal option says. Loop thread.
+     */
+    private void refreshModes() {
+        RedundancyStrategy.Signal signal = strategies.redundancy().signal();
+        for (ProcessCell c : supervisor.cells()) {
+            Mode m = modeFor(c.childId());
+            if (m != c.mode()) {
+                c.setMode(m, signal.delivers(m));
+            }
+        }
+    }
+
     private List<ProcessRef> localRefs() {
         List<ProcessRef> refs = new ArrayList<>();
         for (ProcessCell c : supervisor.cells()) refs.add(c.ref());
@@ -576,6 +601,7 @@ public final class HubCore implements ProcessHub {
         maxSeen = Math.max(maxSeen, memberList.size());
         departures.removeIf(d -> d.node().equals(a.node()));
         placement = strategies.distribution().placement(memberList);
+        refreshModes();
         log.info("hub " + hubId + ": node " + a.node() + " joined; members " + memberList);
         hooks.fire(Hook.CLUSTER_JOIN, a.node());
         if (!a.replyWanted()) send(a.node(), announce(false)); // make sure it knows us too
@@ -614,6 +640,7 @@ public final class HubCore implements ProcessHub {
         departures.add(new MembershipView.Departure(node, Instant.now()));
         if (departures.size() > 1000) departures.remove(0);
         placement = strategies.distribution().placement(memberList);
+        refreshModes(); // a passive replica whose active one was on the departed node takes over at once
         log.info("hub " + hubId + ": node " + node + " " + how + "; members " + memberList);
         hooks.fire(Hook.CLUSTER_LEAVE, node);
         List<ChildInfo> orphans = registry.rowsOf(node);
@@ -1097,6 +1124,7 @@ public final class HubCore implements ProcessHub {
     }
 
     private void finishRedistribution(Hook<Redistribution> hook, Redistribution event) {
+        refreshModes();
         hooks.fire(hook, event);
         unlock();
     }
@@ -1131,7 +1159,7 @@ public final class HubCore implements ProcessHub {
             waits.add(d);
         }
         moves.forEach((target, cells) -> waits.add(migrate(target, cells, why)));
-        replicas.forEach((target, items) -> waits.add(requestStart(target, items, null)));
+        replicas.forEach((target, items) -> waits.add(requestStart(target, items, settings.migrationTimeout())));
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
@@ -1150,39 +1178,64 @@ public final class HubCore implements ProcessHub {
         log.info("hub " + hubId + ": moving " + ids.size() + " child(ren) to " + target + " (" + why + ", "
                 + strategies.migration().name() + ")");
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Runnable migrated = () -> {
-            hooks.fire(Hook.CHILD_MIGRATED, new ChildrenMigrated(target, ids, plan.handover()));
-            done.complete(null);
-        };
         if (!plan.startBeforeStop()) {
             List<StartItem> items = cells.stream()
                     .map(c -> new StartItem(c.spec(), c.metadata(), List.of(target), false, null)).toList();
-            stopLocal(ids, StopReason.SHUTDOWN, r -> requestStart(target, items, null).whenComplete((v, e) -> migrated.run()));
+            stopLocal(ids, StopReason.SHUTDOWN, r -> requestStart(target, items, settings.migrationTimeout()).whenComplete((res, e) -> {
+                hooks.fire(Hook.CHILD_MIGRATED, new ChildrenMigrated(target, ids, false));
+                done.complete(null);
+            }));
             return done;
         }
-        // hot swap: export states (if handover), start there, then stop here
+        // Hot swap: suspend each process (its state exported if it has Handover; later messages wait in its
+        // mailbox), start the new instance there with that state, then hand the waiting messages over and
+        // end the old one. If the target does not confirm within the retention, the old one resumes here.
         List<CompletableFuture<StartItem>> prepared = new ArrayList<>();
         for (ProcessCell c : cells) {
-            if (plan.handover()) {
-                prepared.add(supervisor.exportState(c.childId()).toCompletableFuture()
-                        .handle((state, e) -> new StartItem(c.spec(), c.metadata(), List.of(target),
-                                e == null && state.isPresent(), e == null ? state.orElse(null) : null)));
-            } else {
-                prepared.add(CompletableFuture.completedFuture(new StartItem(c.spec(), c.metadata(), List.of(target), false, null)));
-            }
+            prepared.add(supervisor.suspendForHandOff(c.childId()).toCompletableFuture()
+                    .handle((state, e) -> e != null ? null : new StartItem(c.spec(), c.metadata(), List.of(target),
+                            plan.handover() && state.isPresent(), plan.handover() ? state.orElse(null) : null)));
         }
         CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> loop.post(Integer.MAX_VALUE, () -> {
-            List<StartItem> items = prepared.stream().map(CompletableFuture::join).toList();
-            requestStart(target, items, plan.retention()).whenComplete((v2, e2) -> loop.post(Integer.MAX_VALUE,
-                    () -> stopLocal(ids, StopReason.SHUTDOWN, r -> migrated.run())));
+            List<StartItem> items = prepared.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+            Duration wait = plan.retention().isZero() ? settings.migrationTimeout() : plan.retention();
+            requestStart(target, items, wait).whenComplete((results, e2) -> loop.post(Integer.MAX_VALUE, () -> {
+                List<String> moved = new ArrayList<>();
+                List<RegistryOp> ops = new ArrayList<>();
+                for (StartItem item : items) {
+                    String id = item.spec().id();
+                    ItemResult r = results == null ? null : results.get(id);
+                    if (r == null || !r.isOk()) {
+                        supervisor.resume(id);
+                        continue;
+                    }
+                    moved.add(id);
+                    movedTo.put(id, target);
+                    cluster.timer().schedule(() -> movedTo.remove(id, target), MOVED_TTL_MS, TimeUnit.MILLISECONDS);
+                    ProcessRef old = registry.instance(id, self);
+                    if (old != null && registry.remove(id, self, old.incarnation())) {
+                        ops.add(new Remove(id, self, old.incarnation()));
+                    }
+                    supervisor.handOff(id, (message, reply) -> calls.forward(target, id, message, reply));
+                }
+                propagate(ops);
+                if (moved.size() < items.size()) {
+                    log.warn("hub " + hubId + ": " + (items.size() - moved.size()) + " child(ren) not confirmed by " + target
+                            + " in time; they keep running here");
+                }
+                hooks.fire(Hook.CHILD_MIGRATED, new ChildrenMigrated(target, moved, plan.handover()));
+                done.complete(null);
+            }));
         }));
         return done;
     }
 
-    /** Sends migration starts to {@code target}; completes when it answered, left, or timed out. */
-    private CompletableFuture<Void> requestStart(NodeId target, List<StartItem> items, Duration extra) {
-        Duration timeout = settings.migrationTimeout().plus(extra == null ? Duration.ZERO : extra);
-        List<CompletableFuture<Void>> chunks = new ArrayList<>();
+    /**
+     * Sends migration starts to {@code target}, in chunks; completes with the result per child id (children
+     * of a chunk that failed, timed out or whose node left are missing from the map).
+     */
+    private CompletableFuture<Map<String, ItemResult>> requestStart(NodeId target, List<StartItem> items, Duration timeout) {
+        List<CompletableFuture<List<ItemResult>>> chunks = new ArrayList<>();
         for (int from = 0; from < items.size(); from += settings.chunkSize()) {
             List<StartItem> chunk = List.copyOf(items.subList(from, Math.min(items.size(), from + settings.chunkSize())));
             long id = requestIds.incrementAndGet();
@@ -1200,14 +1253,18 @@ public final class HubCore implements ProcessHub {
             chunks.add(reply.handle((r, e) -> {
                 if (e != null) {
                     log.warn("hub " + hubId + ": moving " + chunk.size() + " child(ren) to " + target + " failed: " + e.getMessage());
-                } else {
-                    List<ItemResult> failed = r.results().stream().filter(x -> !x.isOk()).toList();
-                    if (!failed.isEmpty()) log.warn("hub " + hubId + ": " + target + " could not start " + failed.size() + " moved child(ren), e.g. " + failed.get(0));
+                    return List.of();
                 }
-                return null;
+                List<ItemResult> failed = r.results().stream().filter(x -> !x.isOk()).toList();
+                if (!failed.isEmpty()) log.warn("hub " + hubId + ": " + target + " could not start " + failed.size() + " moved child(ren), e.g. " + failed.get(0));
+                return r.results();
             }));
         }
-        return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, ItemResult> all = new HashMap<>();
+            chunks.forEach(c -> c.join().forEach(r -> all.put(r.childId(), r)));
+            return all;
+        });
     }
 
     /** After a member left: start here the children it ran that this node now owns. */

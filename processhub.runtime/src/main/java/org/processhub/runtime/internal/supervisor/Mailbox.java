@@ -27,11 +27,15 @@ abstract class Mailbox {
     static final int RESTARTING = 4;
     /** Stopped or removed for good: offers are refused, queued messages are failed or dropped. */
     static final int DEAD = 8;
+    /** Handing over to another node: messages wait, none is handled, until the hand-off or a resume. */
+    static final int SUSPENDED = 16;
+    /** The hand-off is done: end the instance and pass the waiting messages on instead of failing them. */
+    static final int TRANSFER = 32;
 
-    private static final int COUNT_SHIFT = 4;
+    private static final int COUNT_SHIFT = 6;
     private static final int COUNT_ONE = 1 << COUNT_SHIFT;
     /** Largest mailbox capacity; leaves head-room in the count bits for unbounded supervisor signals. */
-    static final int MAX_CAPACITY = 1 << 26;
+    static final int MAX_CAPACITY = 1 << 24;
     /** Capacity for supervisor signals (stop, export, mode change), which must not be refused as "full". */
     static final int UNBOUNDED = Integer.MAX_VALUE;
 

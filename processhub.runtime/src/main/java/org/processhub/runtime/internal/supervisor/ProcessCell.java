@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import org.processhub.api.ChildNotFoundException;
 import org.processhub.api.ChildSpec;
 import org.processhub.api.ErrorCode;
@@ -41,6 +42,8 @@ public final class ProcessCell extends Mailbox {
     private HubProcess process;
     /** Times (clock millis) of the last {@code maxRestarts} restarts, oldest first; lazy. Turn only. */
     private long[] restarts;
+    /** Where the waiting messages go when a hand-off completes (set before {@link #TRANSFER}). */
+    private volatile HandOff handOff;
 
     ProcessCell(Supervisor sup, ChildSpec spec, Map<String, String> metadata, Mode mode, long incarnation,
             ProcessFactory factory, CompletableFuture<ProcessCell> started, boolean hasHandover, Object state) {
@@ -147,6 +150,28 @@ public final class ProcessCell extends Mailbox {
         return offer(new Export(result), null, UNBOUNDED) == OFFERED;
     }
 
+    /** Queues an export that leaves the cell suspended (see {@link Supervisor#suspendForHandOff}). */
+    boolean suspendForHandOff(CompletableFuture<Optional<Object>> result) {
+        return offer(new Suspend(result), null, UNBOUNDED) == OFFERED;
+    }
+
+    /** Ends a suspended instance; waiting messages go to {@code forward}. */
+    boolean handOff(BiConsumer<Object, CompletableFuture<Object>> forward, CompletableFuture<Void> done) {
+        if ((state() & SUSPENDED) == 0 || (state() & DEAD) != 0) {
+            return false;
+        }
+        handOff = new HandOff(forward, done);
+        setFlags(TRANSFER);
+        schedule();
+        return true;
+    }
+
+    /** Lets a suspended instance handle its messages again (the move failed). */
+    void resume() {
+        clearFlags(SUSPENDED);
+        schedule();
+    }
+
     ChildNotFoundException stoppedError() {
         return new ChildNotFoundException(childId() + " stopped");
     }
@@ -166,6 +191,13 @@ public final class ProcessCell extends Mailbox {
             if ((s & DEAD) != 0) {
                 failQueued();
                 return false;
+            }
+            if ((s & TRANSFER) != 0) {
+                transfer();
+                return false;
+            }
+            if ((s & SUSPENDED) != 0) {
+                return false; // messages wait for the hand-off or a resume (both schedule a turn)
             }
             if ((s & STOP_REQUESTED) != 0) {
                 clearFlags(STOP_REQUESTED);
@@ -368,6 +400,49 @@ public final class ProcessCell extends Mailbox {
         export.result().complete(Optional.ofNullable(state));
     }
 
+    /** Exports the state (if any), then stops handling messages until {@link #handOff} or {@link #resume}. */
+    private void suspend(Suspend suspend) {
+        Object state = null;
+        boolean has = false;
+        if (process instanceof Handover handover) {
+            try {
+                state = handover.exportState();
+                has = true;
+            } catch (Throwable t) {
+                crashed(t, suspend.result());
+                return;
+            }
+        }
+        setFlags(SUSPENDED);
+        suspend.result().complete(has ? Optional.ofNullable(state) : Optional.empty());
+    }
+
+    /** The hand-off: terminate this instance, pass what waits in the mailbox on, unregister. Turn only. */
+    private void transfer() {
+        HandOff h = handOff;
+        HubProcess p = process;
+        close();
+        process = null;
+        terminateQuietly(p, StopReason.SHUTDOWN);
+        for (Node node; (node = poll()) != null; ) {
+            Object message = node.message;
+            CompletableFuture<Object> reply = node.reply;
+            node.message = null;
+            node.reply = null;
+            if (message instanceof Signal signal) {
+                signal.discard(this);
+            } else {
+                try {
+                    h.forward().accept(message, reply);
+                } catch (RuntimeException e) {
+                    if (reply != null) reply.completeExceptionally(e);
+                }
+            }
+        }
+        sup.unregister(this);
+        h.done().complete(null);
+    }
+
     private void modeChanged(ModeChange change) {
         try {
             process.modeChanged(change.mode());
@@ -478,6 +553,18 @@ public final class ProcessCell extends Mailbox {
             result.completeExceptionally(cell.stoppedError());
         }
     }
+
+    private record Suspend(CompletableFuture<Optional<Object>> result) implements Signal {
+        public void handle(ProcessCell cell) {
+            cell.suspend(this);
+        }
+
+        public void discard(ProcessCell cell) {
+            result.completeExceptionally(cell.stoppedError());
+        }
+    }
+
+    private record HandOff(BiConsumer<Object, CompletableFuture<Object>> forward, CompletableFuture<Void> done) {}
 
     private record ModeChange(Mode mode) implements Signal {
         public void handle(ProcessCell cell) {

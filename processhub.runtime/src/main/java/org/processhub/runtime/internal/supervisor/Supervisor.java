@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.processhub.api.AlreadyStartedException;
@@ -205,6 +206,47 @@ public final class Supervisor {
             return CompletableFuture.failedStage(cell.stoppedError());
         }
         return result;
+    }
+
+    /**
+     * First half of a hand-off to another node (hot swap): after the messages already queued, exports the
+     * process's state (if it implements {@link org.processhub.api.Handover}) and suspends it: messages sent
+     * from then on wait in its mailbox, unhandled, until {@link #handOff} or {@link #resume}.
+     *
+     * @return the exported state (empty if the process does not implement Handover)
+     */
+    public CompletionStage<Optional<Object>> suspendForHandOff(String childId) {
+        ProcessCell cell = cells.get(childId);
+        if (cell == null) {
+            return CompletableFuture.failedStage(new ChildNotFoundException(childId + " is not running on " + node));
+        }
+        CompletableFuture<Optional<Object>> result = new CompletableFuture<>();
+        if (!cell.suspendForHandOff(result)) {
+            return CompletableFuture.failedStage(cell.stoppedError());
+        }
+        return result;
+    }
+
+    /**
+     * Second half: the new instance runs elsewhere. Ends the suspended instance ({@code terminate(SHUTDOWN)},
+     * no restart, no listener call) and gives every message still waiting to {@code forward} (on the mailbox
+     * thread; {@code reply} is null for casts), so none is lost.
+     *
+     * @return completes when done; with false-like failure if the child is not suspended
+     */
+    public CompletionStage<Void> handOff(String childId, BiConsumer<Object, CompletableFuture<Object>> forward) {
+        ProcessCell cell = cells.get(childId);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (cell == null || !cell.handOff(forward, done)) {
+            return CompletableFuture.failedStage(new ChildNotFoundException(childId + " is not suspended on " + node));
+        }
+        return done;
+    }
+
+    /** The hand-off failed: the suspended process handles its messages again. */
+    public void resume(String childId) {
+        ProcessCell cell = cells.get(childId);
+        if (cell != null) cell.resume();
     }
 
     @Override
