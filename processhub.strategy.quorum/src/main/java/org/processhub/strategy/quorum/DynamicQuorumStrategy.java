@@ -1,0 +1,118 @@
+package org.processhub.strategy.quorum;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.processhub.api.NodeId;
+import org.processhub.api.strategy.MembershipView;
+import org.processhub.api.strategy.PartitionToleranceStrategy;
+
+/**
+ * Dynamic quorum: this side of a split keeps running its children while the nodes lost within the last
+ * {@code threshold.time} leave at least {@code quorum.size} percent of the cluster connected. Nodes that
+ * left longer ago no longer count, so the cluster may shrink slowly (one node per {@code threshold.time})
+ * without partitioning itself.
+ *
+ * <p>Options: {@code quorum.size} (percent 1..100, required), {@code threshold.time} (seconds ≥ 0,
+ * default 30).
+ *
+ * <p>A hub selects it with {@code partitionTolerance.target=(processhub.strategy.name=dynamic-quorum)} once a
+ * factory configuration exists, e.g. the file {@code org.processhub.strategy.quorum.dynamic-default.cfg}
+ * with {@code quorum.size=80}.
+ */
+@Component(service = PartitionToleranceStrategy.class, configurationPid = DynamicQuorumStrategy.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, property = {
+        "processhub.strategy.type=partitionTolerance", "processhub.strategy.name=" + DynamicQuorumStrategy.NAME})
+@Designate(ocd = DynamicQuorumStrategy.Config.class, factory = true)
+public final class DynamicQuorumStrategy implements PartitionToleranceStrategy {
+    public static final String NAME = "dynamic-quorum";
+    public static final String PID = "org.processhub.strategy.quorum.dynamic";
+    public static final long DEFAULT_THRESHOLD_SECONDS = 30;
+
+    @ObjectClassDefinition(name = "ProcessHub dynamic quorum partition tolerance",
+            description = "Children run only while the nodes lost within the last threshold.time seconds leave at least "
+                    + "quorum.size percent of the cluster connected. Select it in a hub with "
+                    + "partitionTolerance.target=(processhub.strategy.name=dynamic-quorum).")
+    public @interface Config {
+        @AttributeDefinition(description = "Required. Percentage (1..100) of the recently known cluster (connected + "
+                + "recently lost) that must stay connected. 51 or more keeps at most one side of a split running.",
+                min = "1", max = "100")
+        int quorum_size();
+
+        @AttributeDefinition(description = "Seconds a lost node keeps counting as lost. When scaling down on purpose, "
+                + "remove at most one node per threshold.time, or the remaining nodes may stop their children.", min = "0")
+        long threshold_time() default DEFAULT_THRESHOLD_SECONDS;
+
+        @AttributeDefinition(required = false, description = "Optional. Scopes this configuration to one hub: select it "
+                + "with partitionTolerance.target=(&(processhub.strategy.name=dynamic-quorum)(hub.id=<this value>)).")
+        String hub_id();
+    }
+
+    private final int quorumPercent;
+    private final Duration threshold;
+
+    @Activate
+    public DynamicQuorumStrategy(Config config, Map<String, Object> properties) {
+        this(requiredQuorumSize(config, properties),
+                Duration.ofSeconds(Options.read("threshold.time", config::threshold_time)));
+    }
+
+    /**
+     * @param quorumPercent the {@code quorum.size} percentage, 1..100
+     * @param threshold the {@code threshold.time}: how long a lost node counts, not negative
+     */
+    public DynamicQuorumStrategy(int quorumPercent, Duration threshold) {
+        if (quorumPercent < 1 || quorumPercent > 100) {
+            throw new IllegalArgumentException("option quorum.size: " + quorumPercent + " must be a percentage 1..100");
+        }
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("option threshold.time: " + threshold.toSeconds() + " s must be at least 0");
+        }
+        this.quorumPercent = quorumPercent;
+        this.threshold = threshold;
+    }
+
+    private static int requiredQuorumSize(Config config, Map<String, Object> properties) {
+        Options.require(properties, "quorum.size");
+        return Options.read("quorum.size", config::quorum_size);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, String> options() {
+        return Map.of("quorum.size", String.valueOf(quorumPercent), "threshold.time", String.valueOf(threshold.toSeconds()));
+    }
+
+    @Override
+    public boolean hasQuorum(MembershipView view) {
+        if (view.startup()) return true;
+        long down = recentlyDown(view);
+        long connected = view.size();
+        // 100 - down*100/(connected+down) >= quorum, multiplied out to stay in integers
+        return down * 100 <= (100L - quorumPercent) * (connected + down);
+    }
+
+    /** Distinct nodes that left within the threshold and have not come back. */
+    private long recentlyDown(MembershipView view) {
+        Instant cutoff = view.now().minus(threshold);
+        Set<NodeId> members = new HashSet<>(view.members());
+        return view.departures().stream()
+                .filter(d -> !d.at().isBefore(cutoff))
+                .map(MembershipView.Departure::node)
+                .filter(n -> !members.contains(n))
+                .distinct()
+                .count();
+    }
+}
