@@ -128,6 +128,8 @@ public final class HubCore implements ProcessHub {
     private final Map<Long, WhichCollector> whiches = new HashMap<>();
     private final Map<NodeId, SyncState> syncs = new HashMap<>();
     private final Set<NodeId> mismatched = new HashSet<>();
+    /** Children of members that left while (or as) this node lost quorum: restarted somewhere on heal. */
+    private final Map<String, ChildInfo> orphansWhilePartitioned = new LinkedHashMap<>();
     private long syncIds;
     private ScheduledFuture<?> announceTask;
     private ScheduledFuture<?> syncTask;
@@ -647,6 +649,9 @@ public final class HubCore implements ProcessHub {
         registry.removeNode(node);
         if (!partitioned && !strategies.partitionTolerance().hasQuorum(view(false))) {
             partition("quorum lost after " + node + " " + how);
+        }
+        if (partitioned) {
+            orphans.forEach(o -> orphansWhilePartitioned.put(o.childId(), o)); // nobody may restart them now
             return;
         }
         loop.post(LOW, () -> recoverAfterLeave(node, orphans));
@@ -666,18 +671,44 @@ public final class HubCore implements ProcessHub {
         hooks.fire(Hook.PARTITION_CHANGED, true);
     }
 
-    /** Quorum is back: restart every child the registry lists on this node. Loop thread. */
+    /**
+     * Quorum is back: restart every child the registry lists on this node, and the children of members
+     * that left meanwhile, each on its owner now (duplicates from other healing nodes are harmless: a node
+     * that already runs a child counts the start as done). Loop thread.
+     */
     private CompletableFuture<Void> heal() {
         partitioned = false;
         log.info("hub " + hubId + " on " + self + ": quorum is back; restarting local children");
         hooks.fire(Hook.PARTITION_CHANGED, false);
-        List<StartItem> items = new ArrayList<>();
-        for (ChildInfo row : registry.rowsOf(self)) {
-            items.add(new StartItem(row.spec(), row.metadata(), List.of(self), false, null));
+        Map<String, ChildInfo> rows = new LinkedHashMap<>();
+        registry.rowsOf(self).forEach(r -> rows.put(r.childId(), r));
+        orphansWhilePartitioned.forEach(rows::putIfAbsent);
+        orphansWhilePartitioned.clear();
+        int rf = replicationFactor(memberList.size());
+        Map<NodeId, List<StartItem>> perOwner = new LinkedHashMap<>();
+        List<RegistryOp> ops = new ArrayList<>();
+        for (ChildInfo row : rows.values()) {
+            List<NodeId> owners = placement.owners(row.childId(), rf);
+            NodeId target = owners.contains(self) ? self : owners.get(0);
+            ProcessRef mine = registry.instance(row.childId(), self);
+            if (!target.equals(self) && mine != null && registry.remove(row.childId(), self, mine.incarnation())) {
+                ops.add(new Remove(row.childId(), self, mine.incarnation())); // it restarts elsewhere, not here
+            }
+            perOwner.computeIfAbsent(target, k -> new ArrayList<>())
+                    .add(new StartItem(row.spec(), row.metadata(), owners, false, null));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        startLocal(items, true, results -> done.complete(null));
-        return done;
+        propagate(ops);
+        List<CompletableFuture<?>> waits = new ArrayList<>();
+        perOwner.forEach((target, items) -> {
+            if (target.equals(self)) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                startLocal(items, true, results -> done.complete(null));
+                waits.add(done);
+            } else {
+                waits.add(requestStart(target, items, settings.migrationTimeout()));
+            }
+        });
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
     // ---------------------------------------------------------------- locking
@@ -1051,9 +1082,27 @@ public final class HubCore implements ProcessHub {
     }
 
     private void periodicSync() {
-        if (!alive || partitioned || loop.isLocked() || memberList.size() < 2) return;
+        if (!alive || partitioned || loop.isLocked()) return;
+        dropStaleOwnRows();
+        if (memberList.size() < 2) return;
         Set<NodeId> targets = strategies.synchronization().nextHops(self, memberList, Set.of(self), ThreadLocalRandom.current());
         for (NodeId n : targets) sendSnapshot(n);
+    }
+
+    /** Registry rows that claim an instance here that does not run (any more): remove and tell the others. */
+    private void dropStaleOwnRows() {
+        List<RegistryOp> ops = new ArrayList<>();
+        for (ChildInfo row : registry.rowsOf(self)) {
+            if (supervisor.get(row.childId()).isPresent()) continue;
+            ProcessRef mine = registry.instance(row.childId(), self);
+            if (mine != null && registry.remove(row.childId(), self, mine.incarnation())) {
+                ops.add(new Remove(row.childId(), self, mine.incarnation()));
+            }
+        }
+        if (!ops.isEmpty()) {
+            log.info("hub " + hubId + ": dropped " + ops.size() + " stale registry row(s) of this node");
+            propagate(ops);
+        }
     }
 
     /** Sends {@code to} everything that runs here, in chunks. */

@@ -113,12 +113,20 @@ final class TestCluster implements AutoCloseable {
         return true;
     }
 
-    /** incr/get counter with handover; {@code crash} throws. */
+    /** incr/get counter with handover; {@code crash} throws; {@code mode}/{@code signals} report its replica mode. */
     static final class Counter implements HubProcess, Handover {
         long value;
+        ProcessContext context;
+        final java.util.List<String> signals = new java.util.ArrayList<>();
+
+        @Override
+        public void modeChanged(org.processhub.api.Mode mode) {
+            signals.add(mode.name());
+        }
 
         @Override
         public void init(ProcessContext context) {
+            this.context = context;
             Object start = context.args().get("start");
             value = start == null ? 0 : ((Number) start).longValue();
         }
@@ -128,6 +136,9 @@ final class TestCluster implements AutoCloseable {
             return switch (String.valueOf(message)) {
                 case "incr" -> ++value;
                 case "get" -> value;
+                case "mode" -> context.mode().name();
+                case "signals" -> String.join(",", signals);
+                case "incarnation" -> context.self().incarnation();
                 case "crash" -> throw new IllegalStateException("crash requested");
                 case "block" -> {
                     try {
