@@ -20,6 +20,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 import org.processhub.api.ChildInfo;
 import org.processhub.api.ChildSpec;
 import org.processhub.api.NodeId;
@@ -32,6 +36,7 @@ import org.processhub.api.StartResult;
 import org.processhub.api.StopResult;
 import org.processhub.api.strategy.StrategyType;
 import org.processhub.runtime.internal.hub.HubCore;
+import org.processhub.runtime.internal.osgi.HubComponent;
 
 /**
  * Gogo commands, scope {@code hub}. Each returns its output as text (one item per line, stable enough to
@@ -46,6 +51,9 @@ public final class HubCommands {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Map<String, ProcessHub> hubs = new ConcurrentHashMap<>();
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceComponentRuntime scr;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addHub(ProcessHub hub, Map<String, Object> props) {
         hubs.put(String.valueOf(props.get(ProcessHubConstants.HUB_ID)), hub);
@@ -57,9 +65,49 @@ public final class HubCommands {
 
     @Descriptor("list the hubs on this node: <hubId> alive=<bool> nodes=<n> local=<n>")
     public String hubs() {
-        return new TreeMap<>(hubs).values().stream()
-                .map(h -> h.hubId() + " alive=" + h.isAlive() + " nodes=" + h.nodes(true).size() + " local=" + localCount(h))
-                .collect(Collectors.joining("\n"));
+        Map<String, String> lines = new TreeMap<>();
+        hubs.values().forEach(h -> lines.put(h.hubId(),
+                h.hubId() + " alive=" + h.isAlive() + " nodes=" + h.nodes(true).size() + " local=" + localCount(h)));
+        notRunning().forEach((id, why) -> lines.putIfAbsent(id, id + " alive=false nodes=0 local=0 (" + why + ")"));
+        return String.join("\n", lines.values());
+    }
+
+    /**
+     * Hubs that are configured but not running, with the reason, from SCR: a hub whose strategy service is
+     * missing (e.g. its bundle was stopped) is an unsatisfied component, not a half-working hub.
+     */
+    Map<String, String> notRunning() {
+        Map<String, String> result = new TreeMap<>();
+        ServiceComponentRuntime runtime = scr;
+        if (runtime == null) return result;
+        for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs()) {
+            if (!d.name.equals(HubComponent.class.getName())) continue;
+            for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
+                Object id = c.properties.get(ProcessHubConstants.HUB_ID);
+                if (id == null || hubs.containsKey(String.valueOf(id))) continue;
+                String why;
+                if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE && c.unsatisfiedReferences.length > 0) {
+                    why = java.util.Arrays.stream(c.unsatisfiedReferences).map(HubCommands::missing).collect(Collectors.joining("; "));
+                } else if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    why = "failed to start: " + c.failure;
+                } else {
+                    why = "starting";
+                }
+                result.put(String.valueOf(id), why);
+            }
+        }
+        return result;
+    }
+
+    private static String missing(UnsatisfiedReferenceDTO r) {
+        return isStrategy(r.name)
+                ? "no " + r.name + " strategy matches " + r.target
+                : "waiting for " + r.name + (r.target == null ? "" : " " + r.target);
+    }
+
+    private static boolean isStrategy(String referenceName) {
+        for (StrategyType t : StrategyType.values()) if (t.property().equals(referenceName)) return true;
+        return false;
     }
 
     @Descriptor("list the nodes of a hub, one per line")
@@ -203,6 +251,8 @@ public final class HubCommands {
     private String withHub(String hubId, HubAction action) {
         ProcessHub h = hubs.get(hubId);
         if (h == null) {
+            String why = notRunning().get(hubId);
+            if (why != null) return "error: hub '" + hubId + "' is not running: " + why;
             return "error: no hub '" + hubId + "' on this node" + (hubs.isEmpty() ? "" : " (hubs: " + String.join(", ", new TreeMap<>(hubs).keySet()) + ")");
         }
         try {

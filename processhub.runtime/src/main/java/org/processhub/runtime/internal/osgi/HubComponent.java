@@ -134,7 +134,11 @@ public final class HubComponent {
     }
 
     @Deactivate
-    synchronized void deactivate() {
+    synchronized void deactivate(int reason) {
+        if (reason == org.osgi.service.component.ComponentConstants.DEACTIVATION_REASON_REFERENCE && settings != null) {
+            log.warn("hub " + settings.hubId() + " stops: a strategy or service it needs is gone (hub:status "
+                    + settings.hubId() + " tells which); its children move to the other nodes, and it starts again when it returns");
+        }
         stop();
     }
 
