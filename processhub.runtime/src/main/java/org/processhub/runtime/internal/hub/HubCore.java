@@ -80,6 +80,7 @@ import org.processhub.runtime.internal.wire.Message.StartRequest;
 import org.processhub.runtime.internal.wire.Message.StopReply;
 import org.processhub.runtime.internal.wire.Message.StopRequest;
 import org.processhub.runtime.internal.wire.Message.SyncRow;
+import org.processhub.runtime.internal.wire.Message.SyncRound;
 import org.processhub.runtime.internal.wire.Message.SyncSnapshot;
 import org.processhub.runtime.internal.wire.Message.WhichReply;
 import org.processhub.runtime.internal.wire.Message.WhichRequest;
@@ -127,6 +128,8 @@ public final class HubCore implements ProcessHub {
     private final Map<Long, PendingMigration> migrations = new HashMap<>();
     private final Map<Long, WhichCollector> whiches = new HashMap<>();
     private final Map<NodeId, SyncState> syncs = new HashMap<>();
+    /** Latest gossip round seen per initiator. */
+    private final Map<NodeId, Long> rounds = new HashMap<>();
     private final Set<NodeId> mismatched = new HashSet<>();
     /** Children of members that left while (or as) this node lost quorum: restarted somewhere on heal. */
     private final Map<String, ChildInfo> orphansWhilePartitioned = new LinkedHashMap<>();
@@ -569,6 +572,7 @@ public final class HubCore implements ProcessHub {
         else if (m instanceof WhichReply w) onWhichReply(w);
         else if (m instanceof Call c) calls.onCall(c);
         else if (m instanceof CallReply r) calls.onReply(r);
+        else if (m instanceof SyncRound r) joinRound(r);
     }
 
     // ---------------------------------------------------------------- membership
@@ -1085,8 +1089,35 @@ public final class HubCore implements ProcessHub {
         if (!alive || partitioned || loop.isLocked()) return;
         dropStaleOwnRows();
         if (memberList.size() < 2) return;
+        if ("true".equals(strategies.synchronization().options().get("restricted.init"))) {
+            // gossip with restricted.init: only the first member starts a round; the round reaches everyone
+            if (self.equals(memberList.get(0))) joinRound(new SyncRound(hubId, self, System.currentTimeMillis(), List.of()));
+            return;
+        }
+        pushSnapshot();
+    }
+
+    /** Sends what runs here to the members the synchronization strategy picks. */
+    private void pushSnapshot() {
         Set<NodeId> targets = strategies.synchronization().nextHops(self, memberList, Set.of(self), ThreadLocalRandom.current());
         for (NodeId n : targets) sendSnapshot(n);
+    }
+
+    /** A gossip anti-entropy round: push our snapshot once per round, pass the round on to the unreached. */
+    private void joinRound(SyncRound r) {
+        Long last = rounds.get(r.initiator());
+        if (last != null && last >= r.roundId()) return;
+        rounds.put(r.initiator(), r.roundId());
+        pushSnapshot();
+        Set<NodeId> reached = new HashSet<>(r.reached());
+        reached.add(self);
+        Set<NodeId> hops = strategies.synchronization().nextHops(self, memberList, reached, ThreadLocalRandom.current());
+        if (hops.isEmpty()) return;
+        reached.addAll(hops);
+        List<NodeId> list = new ArrayList<>(reached);
+        list.sort(null);
+        byte[] frame = WireCodec.encode(new SyncRound(hubId, r.initiator(), r.roundId(), list));
+        for (NodeId n : hops) sendEncoded(n, frame);
     }
 
     /** Registry rows that claim an instance here that does not run (any more): remove and tell the others. */

@@ -108,4 +108,11 @@ public sealed interface Message {
     record WhichReply(String hubId, long requestId, NodeId node, List<Running> running) implements Message {}
 
     record Running(String childId, long incarnation) {}
+
+    /**
+     * An anti-entropy round started by {@code initiator} (gossip with {@code restricted.init}): each node
+     * that gets it for the first time pushes its own snapshot to a few members and passes the round on to
+     * the members not yet {@code reached}.
+     */
+    record SyncRound(String hubId, NodeId initiator, long roundId, List<NodeId> reached) implements Message {}
 }

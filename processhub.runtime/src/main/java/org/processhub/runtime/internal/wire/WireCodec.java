@@ -30,6 +30,7 @@ import org.processhub.runtime.internal.wire.Message.SyncRow;
 import org.processhub.runtime.internal.wire.Message.SyncSnapshot;
 import org.processhub.runtime.internal.wire.Message.WhichReply;
 import org.processhub.runtime.internal.wire.Message.WhichRequest;
+import org.processhub.runtime.internal.wire.Message.SyncRound;
 
 /**
  * The hub's binary wire format: one {@link Message} per frame.
@@ -38,7 +39,7 @@ import org.processhub.runtime.internal.wire.Message.WhichRequest;
  * <pre>
  *   0x50 0x48          magic "PH"
  *   version            1 byte, {@link #VERSION}
- *   type               1 byte, one of the TYPE_ constants (1..12)
+ *   type               1 byte, one of the TYPE_ constants (1..13)
  *   hubId              string, at most {@link #MAX_HUB_ID} chars
  *   fields             the record's remaining fields in declaration order
  * </pre>
@@ -85,6 +86,7 @@ public final class WireCodec {
     public static final int TYPE_CALL_REPLY = 10;
     public static final int TYPE_WHICH_REQUEST = 11;
     public static final int TYPE_WHICH_REPLY = 12;
+    public static final int TYPE_SYNC_ROUND = 13;
 
     static final int MAGIC_0 = 0x50;
     static final int MAGIC_1 = 0x48;
@@ -93,7 +95,7 @@ public final class WireCodec {
 
     private static final String[] TYPE_NAMES = {null, "Announce", "Leave", "StartRequest", "StartReply",
         "StopRequest", "StopReply", "RegistryDelta", "SyncSnapshot", "Call", "CallReply", "WhichRequest",
-        "WhichReply"};
+        "WhichReply", "SyncRound"};
     private static final RestartPolicy[] RESTART_POLICIES = RestartPolicy.values();
     private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
     /** Largest NodeId name (NodeId's own rule). */
@@ -195,6 +197,11 @@ public final class WireCodec {
             out.writeSignedVarLong(r.requestId());
             writeNode(out, r.node(), "WhichReply.node");
             writeRunning(out, r.running());
+        } else if (m instanceof SyncRound r) {
+            header(out, TYPE_SYNC_ROUND, r.hubId());
+            writeNode(out, r.initiator(), "SyncRound.initiator");
+            out.writeSignedVarLong(r.roundId());
+            writeNodes(out, r.reached(), "SyncRound.reached");
         } else if (m == null) {
             throw new NullPointerException("message");
         } else {
@@ -540,6 +547,8 @@ public final class WireCodec {
                 return new WhichRequest(hubId, in.readSignedVarLong(), readNode(in));
             case TYPE_WHICH_REPLY:
                 return new WhichReply(hubId, in.readSignedVarLong(), readNode(in), readRunning(in));
+            case TYPE_SYNC_ROUND:
+                return new SyncRound(hubId, readNode(in), in.readSignedVarLong(), readNodes(in, "reached"));
             default: // readHeader accepted it, so this is a codec bug
                 throw new IllegalStateException("no decoder for type " + type);
         }

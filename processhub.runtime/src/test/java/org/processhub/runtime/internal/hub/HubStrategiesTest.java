@@ -160,6 +160,25 @@ class HubStrategiesTest {
     }
 
     @Test
+    void gossipSpreadsChangesHopByHopAndItsRoundsRepairDrift() throws Exception {
+        HubStrategies s = with(null, null, new GossipStrategy(Duration.ofMillis(500), 1, true), null);
+        try (TestCluster tc = new TestCluster()) {
+            List<HubCore> hubs = new ArrayList<>();
+            for (String n : List.of("a", "b", "c", "d", "e")) hubs.add(tc.startHub(tc.startNode(n), "h", s));
+            assertThat(await(WAIT, () -> allSee(hubs, 5))).isTrue();
+            get(hubs.get(2).startChildren(counters("g", 120), StartOptions.DEFAULTS));
+            assertThat(await(WAIT, () -> replicated(hubs, 120, 1))).as("deltas reach every node with one recipient per hop").isTrue();
+            // drift: e forgets every row of the others; the rounds started by a (first member) repair it
+            HubCore e = hubs.get(4);
+            for (HubCore other : hubs.subList(0, 4)) {
+                for (var cell : other.supervisor().cells()) e.registryReplica().remove(cell.childId(), other.localNode(), Long.MAX_VALUE);
+            }
+            assertThat(e.registrySize()).isEqualTo(e.supervisor().size());
+            assertThat(await(WAIT, () -> replicated(hubs, 120, 1))).as("anti-entropy rounds repaired e").isTrue();
+        }
+    }
+
+    @Test
     void staticQuorumPartitionsTheMinorityAndHealsWhenANodeJoins() throws Exception {
         HubStrategies s = with(null, null, null, new StaticQuorumStrategy(3, false));
         try (TestCluster tc = new TestCluster()) {

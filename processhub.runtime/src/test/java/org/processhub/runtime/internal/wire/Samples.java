@@ -116,6 +116,8 @@ final class Samples {
         all.add(new WhichRequest("hub", 9, A));
         all.add(new WhichReply("hub", 9, B, List.of(new Running("c1", 1), new Running(MAX_CHILD_ID, -5))));
         all.add(new WhichReply("hub", 10, B, List.of()));
+        all.add(new org.processhub.runtime.internal.wire.Message.SyncRound("hub", A, 12345L, List.of(A, B)));
+        all.add(new org.processhub.runtime.internal.wire.Message.SyncRound("hub", B, -1L, List.of()));
         return all;
     }
 
