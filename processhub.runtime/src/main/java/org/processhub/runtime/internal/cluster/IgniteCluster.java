@@ -94,10 +94,19 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
             return t;
         }, null, true);
         InetAddress bind = InetAddress.getByName(settings.localAddress());
+        if (settings.insecure() && settings.secret() == null && settings.tls() == null) {
+            log.warn("INSECURE: node " + self + " binds " + settings.localAddress() + " with neither cluster secret nor TLS "
+                    + "(insecure=true): anyone who reaches this address can join the cluster and run code in it");
+        }
         TransportSettings d = TransportSettings.defaults(bind);
         TransportSettings ts = new TransportSettings(bind, settings.transportPort(), settings.maxFrameBytes(),
                 d.maxQueuedFrames(), d.connectTimeout(), d.handshakeTimeout(), d.reconnectAttempts(),
-                d.reconnectBackoff(), d.socketFactory(), d.serverSocketFactory(), d.authenticator());
+                d.reconnectBackoff(), d.socketFactory(), d.serverSocketFactory(),
+                settings.secret() == null ? d.authenticator() : JoinAuthenticator.transport(settings.secret(), log));
+        if (settings.tls() != null) {
+            javax.net.ssl.SSLContext ctx = settings.tls().context();
+            ts = ts.withSocketFactories(ctx.getSocketFactory(), TlsConfig.mutualServerSockets(ctx));
+        }
         this.transport = new PeerTransport(self, ts, new PeerTransport.Handler() {
             @Override
             public void onFrame(NodeId from, byte[] frame) {
@@ -210,7 +219,9 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
         ensureIgniteSystemProperties();
         String name = "processhub-" + self.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + tag + "-" + (++generation);
         InetSocketAddress ta = transport.localAddress();
-        TcpDiscoverySpi discovery = new TcpDiscoverySpi()
+        TcpDiscoverySpi discovery = new TcpDiscoverySpi();
+        if (s.secret() != null) discovery.setAuthenticator(new JoinAuthenticator(s.secret(), log));
+        discovery
                 .setLocalAddress(s.localAddress())
                 .setLocalPort(s.discoveryPort())
                 .setLocalPortRange(s.discoveryPortRange())
@@ -227,8 +238,7 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
                 .setLocalHost(s.localAddress())
                 .setDiscoverySpi(discovery)
                 .setCommunicationSpi(communication)
-                .setUserAttributes(Map.of(ATTR_NODE, self.name(),
-                        ATTR_TRANSPORT, ta.getAddress().getHostAddress() + ":" + ta.getPort()))
+                .setUserAttributes(attributes(s, ta))
                 .setDataStorageConfiguration(new DataStorageConfiguration()
                         .setDefaultDataRegionConfiguration(new DataRegionConfiguration().setName("default")
                                 .setPersistenceEnabled(false).setInitialSize(16L << 20).setMaxSize(64L << 20))
@@ -259,15 +269,66 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
                 .setUtilityCachePoolSize(1)
                 .setWorkDirectory(Files.createDirectories(s.workDirectory().resolve(name + "-" + ProcessHandle.current().pid()))
                         .toAbsolutePath().toString());
-        ClassLoader igniteLoader = Ignition.class.getClassLoader();
+        if (s.tls() != null) {
+            javax.net.ssl.SSLContext ctx = s.tls().context();
+            cfg.setSslContextFactory(() -> ctx); // discovery and communication, mutual TLS
+        }
+        ClassLoader igniteLoader = new JoinedClassLoader(IgniteCluster.class.getClassLoader(), Ignition.class.getClassLoader());
         cfg.setClassLoader(igniteLoader);
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(igniteLoader); // Ignite resolves its own resources through the TCCL
         try {
             return Ignition.start(cfg);
+        } catch (RuntimeException e) {
+            if (causes(e, "Authentication failed")) {
+                throw new IllegalStateException("node " + self + " was refused by the cluster at " + s.discoveryAddresses()
+                        + ": it does not know the cluster secret (check secret / secret.file on every node)", e);
+            }
+            if (causes(e, "SSL") || causes(e, "certificate") || causes(e, "handshake")) {
+                throw new IllegalStateException("node " + self + " could not join over TLS: " + rootMessage(e)
+                        + " (check tls.keystore / tls.truststore: every node's certificate must be signed by a CA the others trust)", e);
+            }
+            throw e;
         } finally {
             t.setContextClassLoader(before);
+        }
+    }
+
+    private Map<String, Object> attributes(NodeSettings s, InetSocketAddress ta) {
+        Map<String, Object> attrs = new java.util.HashMap<>();
+        attrs.put(ATTR_NODE, self.name());
+        attrs.put(ATTR_TRANSPORT, ta.getAddress().getHostAddress() + ":" + ta.getPort());
+        if (s.secret() != null) attrs.putAll(JoinAuthenticator.proofAttributes(s.secret(), self));
+        return attrs;
+    }
+
+    private static boolean causes(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage();
+    }
+
+    /** Ignite loads our classes (the join authenticator's result) and its own through one loader. */
+    private static final class JoinedClassLoader extends ClassLoader {
+        private final ClassLoader ours;
+
+        JoinedClassLoader(ClassLoader ours, ClassLoader ignite) {
+            super(ignite);
+            this.ours = ours;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            return ours.loadClass(name);
         }
     }
 

@@ -20,11 +20,14 @@ import java.util.function.Function;
  * @param clusterName nodes only merge with (and answer the beacon for) clusters of the same name
  * @param mergeBeaconOffset the merge beacon listens at discovery port + this offset; 0 disables merging
  * @param mergeInterval how often a node looks for another cluster of its name to merge with
+ * @param secret the cluster secret nodes must prove they know (null: none)
+ * @param tls mutual TLS for discovery, communication and transport (null: plain TCP)
+ * @param insecure allow binding a non-loopback address with neither secret nor TLS
  */
 public record NodeSettings(String nodeName, String localAddress, int discoveryPort, int discoveryPortRange,
         List<String> discoveryAddresses, int communicationPort, int communicationPortRange, int transportPort,
         Duration failureDetectionTimeout, int maxFrameBytes, Path workDirectory, String clusterName,
-        int mergeBeaconOffset, Duration mergeInterval) {
+        int mergeBeaconOffset, Duration mergeInterval, Secret secret, TlsConfig tls, boolean insecure) {
 
     public static final int DEFAULT_DISCOVERY_PORT = 48500;
     public static final int DEFAULT_DISCOVERY_RANGE = 10;
@@ -86,6 +89,10 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
             require(a.matches("[^:\\s]+:\\d{1,5}(\\.\\.\\d{1,5})?"), "discovery.addresses", a, "must be host:port or host:from..to");
         }
         String work = get.apply("work.directory");
+        Secret secret = secret(get);
+        TlsConfig tls = tls(get);
+        boolean insecure = Boolean.parseBoolean(get.apply("insecure"));
+        requireSafe(local, secret, tls, insecure);
         return new NodeSettings(orElse(get.apply("node.name"), ""), local, dport, drange, addresses,
                 communicationPort(get, local),
                 integer(get, "communication.port.range", DEFAULT_COMMUNICATION_RANGE),
@@ -95,20 +102,28 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
                 work == null ? Path.of(System.getProperty("java.io.tmpdir"), "processhub-work") : Path.of(work),
                 orElse(get.apply("cluster.name"), "processhub"),
                 integer(get, "merge.beacon.offset", DEFAULT_BEACON_OFFSET),
-                Duration.ofMillis(integer(get, "merge.interval.ms", (int) DEFAULT_MERGE_INTERVAL_MS)));
+                Duration.ofMillis(integer(get, "merge.interval.ms", (int) DEFAULT_MERGE_INTERVAL_MS)),
+                secret, tls, insecure);
     }
 
     /** The same settings with other discovery addresses (used to rejoin a particular cluster). */
     public NodeSettings withDiscoveryAddresses(List<String> addresses) {
         return new NodeSettings(nodeName, localAddress, discoveryPort, discoveryPortRange, addresses, communicationPort,
                 communicationPortRange, transportPort, failureDetectionTimeout, maxFrameBytes, workDirectory, clusterName,
-                mergeBeaconOffset, mergeInterval);
+                mergeBeaconOffset, mergeInterval, secret, tls, insecure);
     }
 
     public NodeSettings withMerge(int beaconOffset, Duration interval) {
         return new NodeSettings(nodeName, localAddress, discoveryPort, discoveryPortRange, discoveryAddresses,
                 communicationPort, communicationPortRange, transportPort, failureDetectionTimeout, maxFrameBytes,
-                workDirectory, clusterName, beaconOffset, interval);
+                workDirectory, clusterName, beaconOffset, interval, secret, tls, insecure);
+    }
+
+    /** The same settings with a cluster secret and/or TLS (tests). */
+    public NodeSettings withSecurity(Secret secret, TlsConfig tls) {
+        return new NodeSettings(nodeName, localAddress, discoveryPort, discoveryPortRange, discoveryAddresses,
+                communicationPort, communicationPortRange, transportPort, failureDetectionTimeout, maxFrameBytes,
+                workDirectory, clusterName, mergeBeaconOffset, mergeInterval, secret, tls, insecure);
     }
 
     /** Every host:port the discovery addresses name, ranges expanded. */
@@ -132,7 +147,57 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         addrs.add("127.0.0.1:" + discoveryPort + ".." + (discoveryPort + range));
         return new NodeSettings(name, "127.0.0.1", discoveryPort, range, addrs, commPort, 50, 0, fdt,
                 DEFAULT_MAX_FRAME, Path.of(System.getProperty("java.io.tmpdir"), "processhub-work"), "processhub", 0,
-                Duration.ofMillis(DEFAULT_MERGE_INTERVAL_MS));
+                Duration.ofMillis(DEFAULT_MERGE_INTERVAL_MS), null, null, false);
+    }
+
+    private static Secret secret(Function<String, String> get) {
+        String inline = get.apply("secret");
+        String file = get.apply("secret.file");
+        if (inline != null && file != null) {
+            throw new IllegalArgumentException("option secret: give either secret or secret.file, not both");
+        }
+        if (file != null) {
+            try {
+                return Secret.of(java.nio.file.Files.readString(Path.of(file)), "secret.file");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("option secret.file: cannot read " + file + " (" + e.getMessage() + ")");
+            }
+        }
+        return inline == null ? null : Secret.of(inline, "secret");
+    }
+
+    private static TlsConfig tls(Function<String, String> get) {
+        String keystore = get.apply("tls.keystore");
+        String truststore = get.apply("tls.truststore");
+        if (keystore == null && truststore == null) return null;
+        if (keystore == null || truststore == null) {
+            throw new IllegalArgumentException("option " + (keystore == null ? "tls.keystore" : "tls.truststore")
+                    + ": TLS needs both tls.keystore and tls.truststore");
+        }
+        TlsConfig t = new TlsConfig(Path.of(keystore), chars(get.apply("tls.keystore.password")), Path.of(truststore),
+                chars(get.apply("tls.truststore.password")), orElse(get.apply("tls.store.type"), "PKCS12"),
+                orElse(get.apply("tls.protocol"), "TLSv1.3"));
+        t.context(); // fail now, naming the option, rather than at the first connection
+        return t;
+    }
+
+    private static char[] chars(String s) {
+        return s == null ? new char[0] : s.toCharArray();
+    }
+
+    /** A node reachable from other hosts must authenticate its peers, unless told otherwise. */
+    private static void requireSafe(String local, Secret secret, TlsConfig tls, boolean insecure) {
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(local).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("option local.address: unknown host " + local);
+        }
+        if (!loopback && secret == null && tls == null && !insecure) {
+            throw new IllegalArgumentException("option local.address: refusing to bind " + local + " (not loopback) with "
+                    + "neither a cluster secret (secret or secret.file) nor TLS (tls.keystore and tls.truststore): anyone who "
+                    + "reaches this address could join the cluster. Configure one of them, or set insecure=true to accept the risk.");
+        }
     }
 
     private static int communicationPort(Function<String, String> get, String local) {
