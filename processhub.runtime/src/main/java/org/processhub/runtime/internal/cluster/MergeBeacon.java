@@ -31,10 +31,13 @@ import org.processhub.runtime.internal.log.Log;
  * (discovery port + offset) with its cluster's name, oldest node and size, and probes the beacons of
  * every configured discovery address. When it finds a cluster of its name that is larger than its own
  * (equal size: the one whose oldest node id sorts first), it rejoins that cluster (Hazelcast's split-brain
- * merge model). The beacon only writes; it reads nothing from the network.
+ * merge model). A probe sends a magic and a random nonce (the beacon reads those 20 bytes and nothing
+ * more); with a cluster secret the answer carries an HMAC of the nonce and the answer, and probes ignore
+ * answers without a valid one, so nobody without the secret can lure nodes into another cluster.
  */
 final class MergeBeacon implements AutoCloseable {
-    private static final int MAGIC = 0x50484231; // "PHB1"
+    private static final int MAGIC = 0x50484232; // "PHB2"
+    private static final int NONCE = 16;
     private static final int CONNECT_MS = 300;
     private static final int READ_MS = 700;
     private static final int MAX_ANSWER = 1024;
@@ -107,6 +110,10 @@ final class MergeBeacon implements AutoCloseable {
         while (!closed) {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(READ_MS);
+                DataInputStream in = new DataInputStream(new Bounded(s.getInputStream(), 4 + NONCE));
+                if (in.readInt() != MAGIC) continue; // not a probe: say nothing
+                byte[] nonce = new byte[NONCE];
+                in.readFully(nonce);
                 Answer a = self.get();
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());
                 out.writeInt(MAGIC);
@@ -116,6 +123,9 @@ final class MergeBeacon implements AutoCloseable {
                     out.writeUTF(a.oldestId());
                     out.writeInt(a.size());
                     out.writeUTF(a.discoveryAddress());
+                    byte[] proof = settings.secret() == null ? new byte[0] : settings.secret().proof("beacon", nonce, bytes(a));
+                    out.writeShort(proof.length);
+                    out.write(proof);
                 }
                 out.flush();
             } catch (SocketException e) {
@@ -162,6 +172,13 @@ final class MergeBeacon implements AutoCloseable {
         rejoin.accept(addresses);
     }
 
+    private static byte[] bytes(Answer a) {
+        return (a.clusterName() + "|" + a.oldestId() + "|" + a.size() + "|" + a.discoveryAddress())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private static int size(List<Answer> answers) {
         return answers.stream().mapToInt(Answer::size).max().orElse(0);
     }
@@ -171,9 +188,22 @@ final class MergeBeacon implements AutoCloseable {
         try (Socket s = new Socket()) {
             s.connect(target, CONNECT_MS);
             s.setSoTimeout(READ_MS);
+            byte[] nonce = new byte[NONCE];
+            RANDOM.nextBytes(nonce);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(MAGIC);
+            out.write(nonce);
+            out.flush();
             DataInputStream in = new DataInputStream(new Bounded(s.getInputStream(), MAX_ANSWER));
             if (in.readInt() != MAGIC || !in.readBoolean()) return Optional.empty();
-            return Optional.of(new Answer(in.readUTF(), in.readUTF(), in.readInt(), in.readUTF()));
+            Answer a = new Answer(in.readUTF(), in.readUTF(), in.readInt(), in.readUTF());
+            byte[] proof = new byte[in.readUnsignedShort()];
+            in.readFully(proof);
+            if (settings.secret() != null && !settings.secret().verify(proof, "beacon", nonce, bytes(a))) {
+                log.debug(() -> "ignoring a merge beacon at " + target + " that does not know the cluster secret");
+                return Optional.empty();
+            }
+            return Optional.of(a);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

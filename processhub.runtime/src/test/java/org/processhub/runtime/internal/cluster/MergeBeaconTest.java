@@ -81,6 +81,27 @@ class MergeBeaconTest {
         }
     }
 
+    @Test
+    void withASecretOnlyBeaconsThatKnowItAreBelieved() throws Exception {
+        int base = FreePorts.range("127.0.0.1", 2);
+        Secret ours = Secret.of("the secret of this cluster", "secret");
+        Secret theirs = Secret.of("a secret of another cluster", "secret");
+        List<List<String>> rejoins = new CopyOnWriteArrayList<>();
+        try (MergeBeacon small = new MergeBeacon(settings(base).withSecurity(ours, null),
+                () -> new MergeBeacon.Answer("processhub", "z", 1, "127.0.0.1:" + base), rejoins::add, timer, Log.NONE);
+             MergeBeacon liar = new MergeBeacon(settings(base).withSecurity(theirs, null),
+                () -> new MergeBeacon.Answer("processhub", "a", 50, "127.0.0.1:" + (base + 1)), x -> {}, timer, Log.NONE)) {
+            Thread.sleep(800); // several probe rounds
+            assertThat(rejoins).as("a bigger cluster without our secret does not lure us away").isEmpty();
+        }
+        try (MergeBeacon small = new MergeBeacon(settings(base).withSecurity(ours, null),
+                () -> new MergeBeacon.Answer("processhub", "z", 1, "127.0.0.1:" + base), rejoins::add, timer, Log.NONE);
+             MergeBeacon friend = new MergeBeacon(settings(base).withSecurity(ours, null),
+                () -> new MergeBeacon.Answer("processhub", "a", 2, "127.0.0.1:" + (base + 1)), x -> {}, timer, Log.NONE)) {
+            assertThat(await(() -> !rejoins.isEmpty())).as("the same secret is believed").isTrue();
+        }
+    }
+
     private static boolean free(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             return false;
