@@ -40,6 +40,7 @@ public class ProcessHubException extends RuntimeException {
             case INVALID_PAYLOAD -> new InvalidPayloadException(message);
             case MAILBOX_FULL -> new MailboxFullException(message);
             case DUPLICATE_HOOK -> new DuplicateHookException(message);
+            case LIMIT_EXCEEDED -> new LimitExceededException(message);
             default -> new ProcessHubException(code, message);
         };
     }

@@ -69,6 +69,11 @@ final class Calls {
 
     /** Sends a call to {@code target} and completes {@code f} with its reply, its error, or a timeout. */
     private void remoteCall(NodeId target, String childId, Object message, CompletableFuture<Object> f, Duration timeout) {
+        if (pending.size() >= hub.settings().maxPendingCalls()) {
+            f.completeExceptionally(new org.processhub.api.LimitExceededException(pending.size()
+                    + " calls are already waiting for replies; the limit is " + hub.settings().maxPendingCalls() + " (max.pending.calls)"));
+            return;
+        }
         long id = ids.incrementAndGet();
         ScheduledFuture<?> t = cluster.timer().schedule(() -> {
             Pending p = pending.remove(id);

@@ -326,6 +326,7 @@ public final class HubCore implements ProcessHub {
         try {
             checkAlive();
             if (specs == null || specs.isEmpty()) throw new NoChildrenException();
+            checkBatch(specs.size());
             Set<String> ids = new HashSet<>();
             Set<String> unknownFactories = new java.util.TreeSet<>();
             for (ChildSpec s : specs) {
@@ -361,6 +362,7 @@ public final class HubCore implements ProcessHub {
         try {
             checkAlive();
             if (childIds == null || childIds.isEmpty()) throw new NoChildrenException();
+            checkBatch(childIds.size());
             if (partitioned) throw partitionedError();
             List<String> copy = List.copyOf(new LinkedHashSet<>(childIds));
             loop.post(HIGH, () -> beginStop(copy, options, f));
@@ -500,6 +502,13 @@ public final class HubCore implements ProcessHub {
         for (ProcessCell c : supervisor.cells()) refs.add(c.ref());
         refs.sort((a, b) -> a.childId().compareTo(b.childId()));
         return refs;
+    }
+
+    private void checkBatch(int size) {
+        if (size > settings.maxBatchSize()) {
+            throw new org.processhub.api.LimitExceededException(size + " children in one request; the limit is "
+                    + settings.maxBatchSize() + " (max.batch.size): split the request");
+        }
     }
 
     private void checkAlive() {
@@ -769,6 +778,11 @@ public final class HubCore implements ProcessHub {
     }
 
     private void onStartRequest(StartRequest r) {
+        if (r.items().size() > settings.maxBatchSize()) { // from another node: refuse, do not overload
+            replyAll(r, ErrorCode.LIMIT_EXCEEDED, r.items().size() + " children in one request to " + self
+                    + " exceed max.batch.size " + settings.maxBatchSize());
+            return;
+        }
         if (partitioned) {
             replyAll(r, ErrorCode.PARTITIONED, "hub " + hubId + " on " + self + " is partitioned");
             return;

@@ -11,14 +11,18 @@ import org.processhub.runtime.internal.supervisor.SupervisorSettings;
  * @param announceInterval how often the hub re-announces itself to every cluster node
  * @param migrationTimeout how long a redistribution waits for the nodes it moved children to
  * @param chunkSize most registry rows per delta or snapshot message
+ * @param maxBatchSize most children in one start or stop request (from a caller or from another node)
+ * @param maxPendingCalls most remote calls this hub may have waiting for replies at once
  */
 public record HubSettings(String hubId, SupervisorSettings supervisor, Duration deadlockTimeout,
-        Duration announceInterval, Duration migrationTimeout, int chunkSize) {
+        Duration announceInterval, Duration migrationTimeout, int chunkSize, int maxBatchSize, int maxPendingCalls) {
 
     public static final Duration DEFAULT_DEADLOCK_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MIGRATION_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_CHUNK_SIZE = 5000;
+    public static final int DEFAULT_MAX_BATCH = 100_000;
+    public static final int DEFAULT_MAX_PENDING_CALLS = 10_000;
 
     public HubSettings {
         if (hubId == null || !hubId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
@@ -30,23 +34,29 @@ public record HubSettings(String hubId, SupervisorSettings supervisor, Duration 
         if (chunkSize < 1) {
             throw new IllegalArgumentException("option chunk.size: " + chunkSize + " must be at least 1");
         }
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("option max.batch.size: " + maxBatchSize + " must be at least 1");
+        }
+        if (maxPendingCalls < 1) {
+            throw new IllegalArgumentException("option max.pending.calls: " + maxPendingCalls + " must be at least 1");
+        }
     }
 
     public static HubSettings defaults(String hubId) {
         return new HubSettings(hubId, SupervisorSettings.DEFAULTS, DEFAULT_DEADLOCK_TIMEOUT, DEFAULT_ANNOUNCE_INTERVAL,
-                DEFAULT_MIGRATION_TIMEOUT, DEFAULT_CHUNK_SIZE);
+                DEFAULT_MIGRATION_TIMEOUT, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BATCH, DEFAULT_MAX_PENDING_CALLS);
     }
 
     public HubSettings withAnnounceInterval(Duration d) {
-        return new HubSettings(hubId, supervisor, deadlockTimeout, d, migrationTimeout, chunkSize);
+        return new HubSettings(hubId, supervisor, deadlockTimeout, d, migrationTimeout, chunkSize, maxBatchSize, maxPendingCalls);
     }
 
     public HubSettings withDeadlockTimeout(Duration d) {
-        return new HubSettings(hubId, supervisor, d, announceInterval, migrationTimeout, chunkSize);
+        return new HubSettings(hubId, supervisor, d, announceInterval, migrationTimeout, chunkSize, maxBatchSize, maxPendingCalls);
     }
 
     public HubSettings withSupervisor(SupervisorSettings s) {
-        return new HubSettings(hubId, s, deadlockTimeout, announceInterval, migrationTimeout, chunkSize);
+        return new HubSettings(hubId, s, deadlockTimeout, announceInterval, migrationTimeout, chunkSize, maxBatchSize, maxPendingCalls);
     }
 
     /**
@@ -64,14 +74,17 @@ public record HubSettings(String hubId, SupervisorSettings supervisor, Duration 
                 Duration.ofMillis(integer(p, "deadlock.timeout.ms", (int) DEFAULT_DEADLOCK_TIMEOUT.toMillis(), 1)),
                 Duration.ofMillis(integer(p, "announce.interval.ms", (int) DEFAULT_ANNOUNCE_INTERVAL.toMillis(), 1)),
                 Duration.ofMillis(integer(p, "migration.timeout.ms", (int) DEFAULT_MIGRATION_TIMEOUT.toMillis(), 1)),
-                integer(p, "chunk.size", DEFAULT_CHUNK_SIZE, 1));
+                integer(p, "chunk.size", DEFAULT_CHUNK_SIZE, 1),
+                integer(p, "max.batch.size", DEFAULT_MAX_BATCH, 1),
+                integer(p, "max.pending.calls", DEFAULT_MAX_PENDING_CALLS, 1));
     }
 
     /** The options as {@code key=value,...}, for status displays. */
     public String describe() {
         return "restart.max=" + supervisor.maxRestarts() + ",restart.period.ms=" + supervisor.restartPeriod().toMillis()
                 + ",mailbox.capacity=" + supervisor.mailboxCapacity() + ",deadlock.timeout.ms=" + deadlockTimeout.toMillis()
-                + ",announce.interval.ms=" + announceInterval.toMillis() + ",migration.timeout.ms=" + migrationTimeout.toMillis();
+                + ",announce.interval.ms=" + announceInterval.toMillis() + ",migration.timeout.ms=" + migrationTimeout.toMillis()
+                + ",max.batch.size=" + maxBatchSize + ",max.pending.calls=" + maxPendingCalls;
     }
 
     static int integer(Map<String, ?> p, String key, int dflt, int min) {

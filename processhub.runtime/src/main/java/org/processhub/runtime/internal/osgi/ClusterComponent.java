@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -72,12 +73,44 @@ public final class ClusterComponent {
     @Reference(service = LoggerFactory.class)
     private Logger logger;
 
+    private BundleContext context;
+    private NodeSettings settings;
     private IgniteCluster cluster;
     private ServiceRegistration<Cluster> registration;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws Exception {
-        NodeSettings settings = NodeSettings.from(properties);
+        this.context = context;
+        try {
+            settings = NodeSettings.from(properties);
+        } catch (IllegalArgumentException e) {
+            logger.error("cluster configuration rejected, the node does not start: {}", e.getMessage());
+            throw e;
+        }
+        start();
+    }
+
+    /**
+     * A configuration change: an invalid one is refused (logged, naming the option) and the node keeps
+     * running with its last good settings; a valid one restarts the node's cluster membership with it.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) throws Exception {
+        NodeSettings next;
+        try {
+            next = NodeSettings.from(properties);
+        } catch (IllegalArgumentException e) {
+            logger.error("cluster configuration rejected, keeping the last good one: {}", e.getMessage());
+            return;
+        }
+        if (next.equals(settings)) return;
+        logger.info("cluster configuration changed: restarting this node's cluster membership");
+        stop();
+        settings = next;
+        start();
+    }
+
+    private void start() throws Exception {
         cluster = IgniteCluster.start(settings, new OsgiLog(logger));
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("processhub.node", cluster.localNode().name());
@@ -86,11 +119,17 @@ public final class ClusterComponent {
 
     @Deactivate
     void deactivate() {
+        stop();
+    }
+
+    private void stop() {
         if (registration != null) {
             registration.unregister();
+            registration = null;
         }
         if (cluster != null) {
             cluster.close();
+            cluster = null;
         }
     }
 }

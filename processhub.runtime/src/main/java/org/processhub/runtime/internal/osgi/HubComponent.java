@@ -124,7 +124,18 @@ public final class HubComponent {
 
     @Modified
     synchronized void modified(Map<String, Object> properties) {
-        HubSettings next = HubSettings.from(properties);
+        HubSettings next;
+        try {
+            next = HubSettings.from(properties);
+        } catch (IllegalArgumentException e) {
+            log.error("hub " + settings.hubId() + ": configuration rejected, keeping the last good one: " + e.getMessage(), null);
+            return;
+        }
+        if (!next.hubId().equals(settings.hubId())) {
+            log.error("hub " + settings.hubId() + ": configuration rejected: hub.id cannot change (" + next.hubId()
+                    + "); create another configuration for another hub", null);
+            return;
+        }
         if (!next.equals(settings)) {
             log.info("hub " + settings.hubId() + ": configuration changed; restarting the hub");
             stop();
@@ -143,7 +154,12 @@ public final class HubComponent {
     }
 
     private synchronized void start(Map<String, Object> properties) {
-        settings = HubSettings.from(properties);
+        try {
+            settings = HubSettings.from(properties);
+        } catch (IllegalArgumentException e) {
+            log.error("hub configuration " + properties.get("service.pid") + " rejected: " + e.getMessage(), null);
+            throw e;
+        }
         core = new HubCore(settings, cluster, strategies(), factories, log);
         core.hookDispatcher().setSink(this::publish);
         whiteboard.forEach(this::registerHook);
