@@ -131,8 +131,14 @@ public final class HubCore implements ProcessHub {
     /** Latest gossip round seen per initiator. */
     private final Map<NodeId, Long> rounds = new HashMap<>();
     private final Set<NodeId> mismatched = new HashSet<>();
-    /** Children of members that left while (or as) this node lost quorum: restarted somewhere on heal. */
-    private final Map<String, ChildInfo> orphansWhilePartitioned = new LinkedHashMap<>();
+    /**
+     * Children whose instances were on members that left, not yet seen running again. Kept until they run
+     * somewhere: when several nodes fail one after the other, a child of the first may be owned (in the
+     * ring of that moment) by a node that is already dead too; the next departure re-checks it.
+     */
+    private final Map<String, Orphan> orphans = new LinkedHashMap<>();
+
+    private record Orphan(ChildInfo row, long since) {}
     private long syncIds;
     private ScheduledFuture<?> announceTask;
     private ScheduledFuture<?> syncTask;
@@ -658,16 +664,15 @@ public final class HubCore implements ProcessHub {
         refreshModes(); // a passive replica whose active one was on the departed node takes over at once
         log.info("hub " + hubId + ": node " + node + " " + how + "; members " + memberList);
         hooks.fire(Hook.CLUSTER_LEAVE, node);
-        List<ChildInfo> orphans = registry.rowsOf(node);
+        List<ChildInfo> departedRows = registry.rowsOf(node);
         registry.removeNode(node);
         if (!partitioned && !strategies.partitionTolerance().hasQuorum(view(false))) {
             partition("quorum lost after " + node + " " + how);
         }
-        if (partitioned) {
-            orphans.forEach(o -> orphansWhilePartitioned.put(o.childId(), o)); // nobody may restart them now
-            return;
-        }
-        loop.post(LOW, () -> recoverAfterLeave(node, orphans));
+        long now = System.nanoTime();
+        departedRows.forEach(o -> orphans.putIfAbsent(o.childId(), new Orphan(o, now)));
+        if (partitioned) return; // nobody may restart them now; heal() will
+        loop.post(LOW, () -> recoverAfterLeave(node));
     }
 
     private MembershipView view(boolean startup) {
@@ -695,8 +700,8 @@ public final class HubCore implements ProcessHub {
         hooks.fire(Hook.PARTITION_CHANGED, false);
         Map<String, ChildInfo> rows = new LinkedHashMap<>();
         registry.rowsOf(self).forEach(r -> rows.put(r.childId(), r));
-        orphansWhilePartitioned.forEach(rows::putIfAbsent);
-        orphansWhilePartitioned.clear();
+        orphans.values().forEach(o -> rows.putIfAbsent(o.row().childId(), o.row()));
+        orphans.clear();
         int rf = replicationFactor(memberList.size());
         Map<NodeId, List<StartItem>> perOwner = new LinkedHashMap<>();
         List<RegistryOp> ops = new ArrayList<>();
@@ -1102,6 +1107,10 @@ public final class HubCore implements ProcessHub {
     private void periodicSync() {
         if (!alive || partitioned || loop.isLocked()) return;
         dropStaleOwnRows();
+        if (!orphans.isEmpty()) {
+            List<StartItem> mine = resolveOrphans();
+            if (!mine.isEmpty()) startLocal(mine, true, r -> {});
+        }
         if (memberList.size() < 2) return;
         if ("true".equals(strategies.synchronization().options().get("restricted.init"))) {
             // gossip with restricted.init: only the first member starts a round; the round reaches everyone
@@ -1362,7 +1371,7 @@ public final class HubCore implements ProcessHub {
     }
 
     /** After a member left: start here the children it ran that this node now owns. */
-    private void recoverAfterLeave(NodeId node, List<ChildInfo> orphans) {
+    private void recoverAfterLeave(NodeId node) {
         if (!alive) return;
         lock();
         Redistribution event = new Redistribution(Redistribution.Kind.NODE_LEAVE, node);
@@ -1371,24 +1380,50 @@ public final class HubCore implements ProcessHub {
             finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event);
             return;
         }
-        int rf = replicationFactor(memberList.size());
-        List<StartItem> items = new ArrayList<>();
-        for (ChildInfo row : orphans) {
-            String id = row.childId();
-            if (supervisor.get(id).isPresent()) continue;
-            List<NodeId> owners = placement.owners(id, rf);
-            if (!owners.contains(self)) continue;
-            ChildInfo now = registry.row(id);
-            if (now != null && now.nodes().containsAll(owners.stream().filter(o -> !o.equals(self)).toList())
-                    && now.nodes().size() >= rf) continue;
-            items.add(new StartItem(row.spec(), row.metadata(), owners, false, null));
-        }
+        List<StartItem> items = resolveOrphans();
         if (items.isEmpty()) {
             finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event);
             return;
         }
-        log.info("hub " + hubId + ": restarting " + items.size() + " child(ren) of " + node + " here");
+        log.info("hub " + hubId + ": restarting " + items.size() + " child(ren) of departed node(s) here (last: " + node + ")");
         startLocal(items, true, results -> finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event));
+    }
+
+    /**
+     * Decides about every orphan against the current ring: one that runs again on enough live members is
+     * forgotten; one this node now owns is returned to be started here; one whose owner has not picked it
+     * up after a while is sent to that owner (a node that joined later never saw it leave). Loop thread.
+     */
+    private List<StartItem> resolveOrphans() {
+        int rf = replicationFactor(memberList.size());
+        long now = System.nanoTime();
+        long grace = 3 * strategies.synchronization().syncInterval().toNanos();
+        List<StartItem> here = new ArrayList<>();
+        Map<NodeId, List<StartItem>> elsewhere = new LinkedHashMap<>();
+        for (var it = orphans.values().iterator(); it.hasNext(); ) {
+            Orphan o = it.next();
+            String id = o.row().childId();
+            ChildInfo row = registry.row(id);
+            long live = row == null ? 0 : row.nodes().stream().filter(members::containsKey).count();
+            if (live >= rf || supervisor.get(id).isPresent()) {
+                it.remove(); // runs again
+                continue;
+            }
+            List<NodeId> owners = placement.owners(id, rf);
+            StartItem item = new StartItem(o.row().spec(), o.row().metadata(), owners, false, null);
+            if (owners.contains(self)) {
+                here.add(item);
+                it.remove();
+            } else if (now - o.since() > grace) {
+                elsewhere.computeIfAbsent(owners.get(0), k -> new ArrayList<>()).add(item);
+                it.remove();
+            }
+        }
+        elsewhere.forEach((owner, items) -> {
+            log.info("hub " + hubId + ": " + items.size() + " child(ren) of departed nodes still run nowhere; asking their owner " + owner);
+            requestStart(owner, items, settings.migrationTimeout());
+        });
+        return here;
     }
 
     /** Graceful stop: hand every local child to its owner among the other members, then say goodbye. */
