@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,20 +97,7 @@ class ClusterFailoverTest {
 
     /** Waits until every node's hub lists {@code n} members. */
     private static void awaitMembers(List<NodeProcess> nodes, int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (NodeProcess p : nodes) {
-                List<String> hubs = p.run("hub:hubs", NodeCluster.CMD);
-                if (!hubs.stream().anyMatch(l -> l.startsWith("default alive=true nodes=" + n + " "))) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the nodes did not all see " + n + " members in time");
+        HubChecks.awaitMembers(nodes, n, Duration.ofSeconds(120));
     }
 
     /**
@@ -119,37 +105,6 @@ class ClusterFailoverTest {
      * same place; returns child → node.
      */
     private static Map<String, String> awaitConverged(List<NodeProcess> nodes) throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            Map<String, String> running = parse(nodes.get(0).run("hub:ps --global default", NodeCluster.CMD));
-            if (running != null && running.size() == CHILDREN) {
-                boolean agree = true;
-                for (NodeProcess p : nodes) {
-                    Map<String, String> registry = parse(p.run("hub:ps default", NodeCluster.CMD));
-                    if (!running.equals(registry)) {
-                        agree = false;
-                        last = p.name + "'s registry differs (" + (registry == null ? "duplicates" : registry.size() + " rows") + ")";
-                        break;
-                    }
-                }
-                if (agree) return running;
-            } else {
-                last = running == null ? "a child runs twice" : running.size() + " children running";
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no convergence within " + CONVERGE + ": " + last);
-    }
-
-    /** {@code <child> <node>} lines → map; null if a child is listed on more than one node. */
-    private static Map<String, String> parse(List<String> lines) {
-        Map<String, String> m = new HashMap<>();
-        for (String l : lines) {
-            String[] parts = l.split(" ");
-            if (parts.length != 2 || parts[1].contains(",")) return null;
-            m.put(parts[0], parts[1]);
-        }
-        return m;
+        return HubChecks.awaitConverged(nodes, CHILDREN, CONVERGE);
     }
 }

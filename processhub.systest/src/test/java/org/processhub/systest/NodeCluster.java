@@ -40,6 +40,16 @@ final class NodeCluster implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Starts a node with exactly {@code props} as {@code -D} options (none of this cluster's loopback ports)
+     * and {@code commandPrefix} before {@code java}, e.g. a node inside a {@link NetworkLab} host.
+     */
+    NodeProcess start(String name, List<String> commandPrefix, List<String> props) throws IOException {
+        NodeProcess n = NodeProcess.start(name, workDir, props, commandPrefix);
+        nodes.add(n);
+        return n;
+    }
+
     @Override
     public void close() {
         nodes.forEach(NodeProcess::close);

@@ -53,13 +53,23 @@ final class NodeProcess implements AutoCloseable {
      * Starts a node. {@code extraProps} are {@code -D} options, e.g. the test's discovery ports.
      */
     static NodeProcess start(String name, Path workDir, List<String> extraProps) throws IOException {
+        return start(name, workDir, extraProps, List.of());
+    }
+
+    /**
+     * Starts a node with {@code commandPrefix} before {@code java}, e.g. {@code ip netns exec <ns>} to run it
+     * inside a network namespace ({@code ip netns exec} execs the command, so the process handle is still
+     * the node's JVM: {@link #pid}, {@link #kill9} and {@link #terminate} reach it directly).
+     */
+    static NodeProcess start(String name, Path workDir, List<String> extraProps, List<String> commandPrefix) throws IOException {
         Path jar = Path.of(System.getProperty("processhub.jar", "../processhub.app/target/processhub.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("exported jar not found: " + jar + " (build processhub.app first)");
         }
         Path dir = Files.createDirectories(workDir.resolve(name));
         Path log = dir.resolve("node.log");
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(commandPrefix);
+        cmd.addAll(List.of(javaBin(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dprocesshub.node.name=" + name, "-Dprocesshub.etc=" + dir.resolve("etc").toAbsolutePath()));
         for (String p : extraProps) cmd.add("-D" + p);
         cmd.addAll(List.of("-jar", jar.toString()));
