@@ -157,6 +157,8 @@ class PartitionTest {
                     "processhub.discovery.addresses=" + discovery,
                     "processhub.communication.port=" + COMMUNICATION_PORT,
                     "processhub.failure.detection.timeout=2000",
+                    // nodes bound to a non-loopback address must authenticate each other
+                    "processhub.secret=partition-test-cluster-secret",
                     "java.net.preferIPv4Stack=true"));
             all.add(p);
             (h.group() == 'A' ? a : b).add(p);
