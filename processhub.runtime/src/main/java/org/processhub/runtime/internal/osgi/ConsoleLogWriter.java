@@ -60,6 +60,10 @@ public final class ConsoleLogWriter implements LogListener {
                 && min != LogLevel.DEBUG && min != LogLevel.TRACE) return;
         StringBuilder b = new StringBuilder(160).append(Instant.ofEpochMilli(entry.getTime())).append(' ')
                 .append(entry.getLogLevel()).append(' ').append(source).append(": ").append(entry.getMessage());
+        // the cause in one line (the whole trace only when debugging): e.g. why a component failed to start
+        for (Throwable t = entry.getException(); t != null && !min.implies(LogLevel.DEBUG); t = t.getCause() == t ? null : t.getCause()) {
+            b.append(" <- ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+        }
         synchronized (out) {
             out.println(b);
             if (entry.getException() != null && min.implies(LogLevel.DEBUG)) entry.getException().printStackTrace(out);
