@@ -69,7 +69,8 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
     private final ExecutorService workers;
     private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
     private final IgnitePredicate<Event> discoveryListener = this::onDiscovery;
-    private final Map<NodeId, Long> badFrameLogged = new ConcurrentHashMap<>();
+    private final org.processhub.runtime.internal.log.RateLimiter badFrames =
+            new org.processhub.runtime.internal.log.RateLimiter(10_000, 5);
     private volatile boolean closed;
 
     /** Starts the transport and the Ignite node and joins the cluster. Blocks until joined. */
@@ -121,7 +122,7 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
             }
         }, log);
         try {
-            this.ignite = startIgnite(settings);
+            this.ignite = startIgnite(settings, false);
             attach(ignite);
             this.beacon = settings.mergeBeaconOffset() > 0 ? startBeacon(settings) : null;
         } catch (IOException | RuntimeException e) {
@@ -199,7 +200,8 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
             NodeSettings s = addresses.isEmpty() ? settings : settings.withDiscoveryAddresses(addresses);
             for (int attempt = 0; attempt < 3 && !closed; attempt++) {
                 try {
-                    ignite = startIgnite(attempt == 0 ? s : settings);
+                    // the target may be gone (or a lie): a bounded join, then the configured addresses
+                    ignite = startIgnite(attempt == 0 ? s : settings, attempt == 0 && !addresses.isEmpty());
                     attach(ignite);
                     log.info("node " + self + " rejoined (" + why + "): " + nodes().size() + " ProcessHub node(s)");
                     return;
@@ -215,12 +217,13 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
         return s.localAddress() + "-" + pid + (instance > 1 ? "-" + instance : "");
     }
 
-    private Ignite startIgnite(NodeSettings s) throws IOException {
+    private Ignite startIgnite(NodeSettings s, boolean boundedJoin) throws IOException {
         ensureIgniteSystemProperties();
         String name = "processhub-" + self.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + tag + "-" + (++generation);
         InetSocketAddress ta = transport.localAddress();
         TcpDiscoverySpi discovery = new TcpDiscoverySpi();
         if (s.secret() != null) discovery.setAuthenticator(new JoinAuthenticator(s.secret(), log));
+        if (boundedJoin) discovery.setJoinTimeout(Math.max(10_000, 3 * s.failureDetectionTimeout().toMillis()));
         discovery
                 .setLocalAddress(s.localAddress())
                 .setLocalPort(s.discoveryPort())
@@ -286,6 +289,10 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
                         + ": it does not know the cluster secret (check secret / secret.file on every node)", e);
             }
             if (causes(e, "SSL") || causes(e, "certificate") || causes(e, "handshake")) {
+                if (s.tls() == null) {
+                    throw new IllegalStateException("node " + self + " cannot join: the cluster at " + s.discoveryAddresses()
+                            + " uses TLS and this node has none (set tls.keystore and tls.truststore)", e);
+                }
                 throw new IllegalStateException("node " + self + " could not join over TLS: " + rootMessage(e)
                         + " (check tls.keystore / tls.truststore: every node's certificate must be signed by a CA the others trust)", e);
             }
@@ -407,11 +414,11 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
         try {
             hubId = WireCodec.peekHubId(frame);
         } catch (WireFormatException e) {
-            long now = System.nanoTime();
-            Long last = badFrameLogged.get(from);
-            if (last == null || now - last > TimeUnit.SECONDS.toNanos(10)) {
-                badFrameLogged.put(from, now);
-                log.warn("dropping malformed frame from " + from + ": " + e.getMessage());
+            // the claimed name is not proof of anything without a secret: limit per name and overall
+            int held = badFrames.allow(from.name());
+            if (held >= 0) {
+                log.warn("dropping malformed frame from " + from + ": " + e.getMessage()
+                        + org.processhub.runtime.internal.log.RateLimiter.note(held));
             }
             return;
         }

@@ -8,6 +8,9 @@ import org.processhub.runtime.internal.log.Log;
  * INFO goes to DEBUG. Not quiet, so Ignite prints no banner of its own to stdout.
  */
 final class IgniteLogAdapter implements IgniteLogger {
+    /** Ignite warns once per bad connection (garbage on its ports): at most one line per kind per 10 s. */
+    private final org.processhub.runtime.internal.log.RateLimiter limiter =
+            new org.processhub.runtime.internal.log.RateLimiter(10_000, 20);
     private static final java.util.regex.Pattern ROUTINE = java.util.regex.Pattern.compile(
             "^(Failed to send message to next node|Local node has detected failed nodes|Node FAILED|Failed to connect to next node"
                     + "|Timed out waiting for message delivery receipt|Failed to send message to remote node)");
@@ -46,12 +49,37 @@ final class IgniteLogAdapter implements IgniteLogger {
             log.debug(() -> "ignite: " + msg);
             return;
         }
-        log.warn("ignite: " + msg, e);
+        limited(Log.Level.WARN, msg, e);
+    }
+
+    /** Warnings and errors, rate-limited per kind; multi-line messages (thread dumps) cut to their first line. */
+    private void limited(Log.Level level, String msg, Throwable e) {
+        String text = String.valueOf(msg);
+        int held = limiter.allow(kind(text));
+        if (held < 0) return;
+        int nl = text.indexOf('\n');
+        if (nl > 0 && !log.enabled(Log.Level.DEBUG)) {
+            text = text.substring(0, nl) + " [" + text.lines().count() + " lines; the rest at DEBUG]";
+        }
+        log.log(level, "ignite: " + text + org.processhub.runtime.internal.log.RateLimiter.note(held), log.enabled(Log.Level.DEBUG) ? e : null);
+    }
+
+    /** What makes two Ignite messages "the same kind": their text up to the first bracket or digit. */
+    static String kind(String msg) {
+        int end = Math.min(msg.length(), 60);
+        for (int i = 0; i < end; i++) {
+            char c = msg.charAt(i);
+            if (c == '[' || c == '(' || Character.isDigit(c) || c == '\n') {
+                end = i;
+                break;
+            }
+        }
+        return msg.substring(0, end);
     }
 
     @Override
     public void error(String msg, Throwable e) {
-        log.error("ignite: " + msg, e);
+        limited(Log.Level.ERROR, msg, e);
     }
 
     @Override

@@ -39,7 +39,7 @@ final class MergeBeacon implements AutoCloseable {
     private static final int MAGIC = 0x50484232; // "PHB2"
     private static final int NONCE = 16;
     private static final int CONNECT_MS = 300;
-    private static final int READ_MS = 700;
+    private static final int READ_MS = 500;
     private static final int MAX_ANSWER = 1024;
 
     /** What a node says about its cluster. */
@@ -52,6 +52,8 @@ final class MergeBeacon implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final ExecutorService probes;
+    private final ExecutorService answers;
+    private final javax.net.SocketFactory sockets;
     private final ScheduledFuture<?> task;
     private final List<InetSocketAddress> targets = new ArrayList<>();
     private volatile boolean closed;
@@ -69,12 +71,25 @@ final class MergeBeacon implements AutoCloseable {
         this.log = log;
         int offset = settings.mergeBeaconOffset();
         InetAddress bind = InetAddress.getByName(settings.localAddress());
-        this.server = bindFirstFree(bind, settings.discoveryPort() + offset, settings.discoveryPortRange());
+        javax.net.ServerSocketFactory servers = javax.net.ServerSocketFactory.getDefault();
+        javax.net.SocketFactory clients = javax.net.SocketFactory.getDefault();
+        if (settings.tls() != null) { // only nodes with a trusted certificate may ask or answer
+            javax.net.ssl.SSLContext ctx = settings.tls().context();
+            servers = TlsConfig.mutualServerSockets(ctx);
+            clients = ctx.getSocketFactory();
+        }
+        this.sockets = clients;
+        this.server = bindFirstFree(servers, bind, settings.discoveryPort() + offset, settings.discoveryPortRange());
         for (String a : settings.expandedDiscoveryAddresses()) {
             int colon = a.lastIndexOf(':');
             InetSocketAddress t = new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)) + offset);
             if (!(t.getAddress() != null && t.getAddress().equals(bind) && t.getPort() == server.getLocalPort())) targets.add(t);
         }
+        this.answers = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "ph-beacon-answer");
+            t.setDaemon(true);
+            return t;
+        });
         this.acceptor = new Thread(this::serve, "ph-beacon-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -91,11 +106,12 @@ final class MergeBeacon implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    private static ServerSocket bindFirstFree(InetAddress bind, int from, int range) throws IOException {
+    private static ServerSocket bindFirstFree(javax.net.ServerSocketFactory factory, InetAddress bind, int from, int range)
+            throws IOException {
         IOException last = null;
         for (int p = from; p <= from + range; p++) {
             try {
-                ServerSocket s = new ServerSocket();
+                ServerSocket s = factory.createServerSocket();
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(bind, p), 16);
                 return s;
@@ -108,31 +124,53 @@ final class MergeBeacon implements AutoCloseable {
 
     private void serve() {
         while (!closed) {
-            try (Socket s = server.accept()) {
-                s.setSoTimeout(READ_MS);
-                DataInputStream in = new DataInputStream(new Bounded(s.getInputStream(), 4 + NONCE));
-                if (in.readInt() != MAGIC) continue; // not a probe: say nothing
-                byte[] nonce = new byte[NONCE];
-                in.readFully(nonce);
-                Answer a = self.get();
-                DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                out.writeInt(MAGIC);
-                out.writeBoolean(a != null);
-                if (a != null) {
-                    out.writeUTF(a.clusterName());
-                    out.writeUTF(a.oldestId());
-                    out.writeInt(a.size());
-                    out.writeUTF(a.discoveryAddress());
-                    byte[] proof = settings.secret() == null ? new byte[0] : settings.secret().proof("beacon", nonce, bytes(a));
-                    out.writeShort(proof.length);
-                    out.write(proof);
-                }
-                out.flush();
-            } catch (SocketException e) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
                 if (closed) return;
-            } catch (IOException | RuntimeException e) {
-                log.debug(() -> "beacon: " + e);
+                continue;
             }
+            try {
+                answers.execute(() -> answer(s));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** Reads the probe's magic and nonce (20 bytes, within the read timeout) and answers. */
+    private void answer(Socket s) {
+        try (s) {
+            s.setSoTimeout(READ_MS);
+            DataInputStream in = new DataInputStream(new Bounded(s.getInputStream(), 4 + NONCE));
+            if (in.readInt() != MAGIC) return; // not a probe: say nothing
+            byte[] nonce = new byte[NONCE];
+            in.readFully(nonce);
+            Answer a = self.get();
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(MAGIC);
+            out.writeBoolean(a != null);
+            if (a != null) {
+                out.writeUTF(a.clusterName());
+                out.writeUTF(a.oldestId());
+                out.writeInt(a.size());
+                out.writeUTF(a.discoveryAddress());
+                byte[] proof = settings.secret() == null ? new byte[0] : settings.secret().proof("beacon", nonce, bytes(a));
+                out.writeShort(proof.length);
+                out.write(proof);
+            }
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            log.debug(() -> "beacon: " + e);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
         }
     }
 
@@ -185,7 +223,7 @@ final class MergeBeacon implements AutoCloseable {
 
     /** Asks one beacon; empty if it does not answer properly in time. Reads at most {@value #MAX_ANSWER} bytes. */
     private Optional<Answer> ask(InetSocketAddress target) {
-        try (Socket s = new Socket()) {
+        try (Socket s = sockets.createSocket()) {
             s.connect(target, CONNECT_MS);
             s.setSoTimeout(READ_MS);
             byte[] nonce = new byte[NONCE];
@@ -214,6 +252,7 @@ final class MergeBeacon implements AutoCloseable {
         closed = true;
         task.cancel(false);
         probes.shutdownNow();
+        answers.shutdownNow();
         try {
             server.close();
         } catch (IOException ignored) {

@@ -115,6 +115,8 @@ public final class HubCore implements ProcessHub {
     private final Calls calls;
     private final Supervisor.FactoryLookup factories;
     private final AtomicLong requestIds = new AtomicLong();
+    private final org.processhub.runtime.internal.log.RateLimiter badMessages =
+            new org.processhub.runtime.internal.log.RateLimiter(10_000, 5);
     /** Children handed over to another node recently: late messages are forwarded there. Any thread. */
     private final Map<String, NodeId> movedTo = new java.util.concurrent.ConcurrentHashMap<>();
     private final long startedAt = System.currentTimeMillis();
@@ -554,7 +556,11 @@ public final class HubCore implements ProcessHub {
         try {
             m = WireCodec.decode(frame);
         } catch (WireFormatException e) {
-            log.warn("hub " + hubId + ": dropping malformed message from " + from + ": " + e.getMessage());
+            int held = badMessages.allow(from.name());
+            if (held >= 0) {
+                log.warn("hub " + hubId + ": dropping malformed message from " + from + ": " + e.getMessage()
+                        + org.processhub.runtime.internal.log.RateLimiter.note(held));
+            }
             return;
         }
         if (m instanceof Call c) {

@@ -111,7 +111,12 @@ public final class ClusterComponent {
     }
 
     private void start() throws Exception {
-        cluster = IgniteCluster.start(settings, new OsgiLog(logger));
+        try {
+            cluster = IgniteCluster.start(settings, new OsgiLog(logger));
+        } catch (RuntimeException | java.io.IOException e) {
+            logger.error("this node cannot join the cluster: {}", e.getMessage());
+            throw e;
+        }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("processhub.node", cluster.localNode().name());
         registration = context.registerService(Cluster.class, cluster, props);
