@@ -70,7 +70,7 @@ public final class IgniteCluster implements Cluster, AutoCloseable {
     private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
     private final IgnitePredicate<Event> discoveryListener = this::onDiscovery;
     private final org.processhub.runtime.internal.log.RateLimiter badFrames =
-            new org.processhub.runtime.internal.log.RateLimiter(10_000, 5);
+            new org.processhub.runtime.internal.log.RateLimiter(10_000, 1);
     private volatile boolean closed;
 
     /** Starts the transport and the Ignite node and joins the cluster. Blocks until joined. */

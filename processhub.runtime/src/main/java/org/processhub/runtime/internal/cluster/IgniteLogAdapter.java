@@ -10,7 +10,7 @@ import org.processhub.runtime.internal.log.Log;
 final class IgniteLogAdapter implements IgniteLogger {
     /** Ignite warns once per bad connection (garbage on its ports): at most one line per kind per 10 s. */
     private final org.processhub.runtime.internal.log.RateLimiter limiter =
-            new org.processhub.runtime.internal.log.RateLimiter(10_000, 20);
+            new org.processhub.runtime.internal.log.RateLimiter(10_000, 5);
     private static final java.util.regex.Pattern ROUTINE = java.util.regex.Pattern.compile(
             "^(Failed to send message to next node|Local node has detected failed nodes|Node FAILED|Failed to connect to next node"
                     + "|Timed out waiting for message delivery receipt|Failed to send message to remote node)");

@@ -116,7 +116,7 @@ public final class HubCore implements ProcessHub {
     private final Supervisor.FactoryLookup factories;
     private final AtomicLong requestIds = new AtomicLong();
     private final org.processhub.runtime.internal.log.RateLimiter badMessages =
-            new org.processhub.runtime.internal.log.RateLimiter(10_000, 5);
+            new org.processhub.runtime.internal.log.RateLimiter(10_000, 1);
     /** Children handed over to another node recently: late messages are forwarded there. Any thread. */
     private final Map<String, NodeId> movedTo = new java.util.concurrent.ConcurrentHashMap<>();
     private final long startedAt = System.currentTimeMillis();
