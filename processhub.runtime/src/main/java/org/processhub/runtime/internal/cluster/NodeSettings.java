@@ -40,7 +40,7 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
 
     public NodeSettings {
         require(discoveryPort > 0 && discoveryPort < 65536, "discovery.port", discoveryPort, "must be 1..65535");
-        require(discoveryPortRange >= 0 && discoveryPort + discoveryPortRange < 65536, "discovery.port.range",
+        require(discoveryPortRange >= 0 && (long) discoveryPort + discoveryPortRange < 65536, "discovery.port.range",
                 discoveryPortRange, "must be ≥ 0 and stay below port 65536");
         require(communicationPort > 0 && communicationPort < 65536, "communication.port", communicationPort, "must be 1..65535");
         require(communicationPortRange >= 0, "communication.port.range", communicationPortRange, "must be ≥ 0");
@@ -53,7 +53,7 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         require(!discoveryAddresses.isEmpty(), "discovery.addresses", discoveryAddresses, "must not be empty");
         require(clusterName != null && clusterName.matches("[A-Za-z0-9._-]{1,64}"), "cluster.name", clusterName,
                 "must be 1..64 characters of A-Z a-z 0-9 . _ -");
-        require(mergeBeaconOffset == 0 || (mergeBeaconOffset > 0 && discoveryPort + discoveryPortRange + mergeBeaconOffset < 65536),
+        require(mergeBeaconOffset == 0 || (mergeBeaconOffset > 0 && (long) discoveryPort + discoveryPortRange + mergeBeaconOffset < 65536),
                 "merge.beacon.offset", mergeBeaconOffset, "must be 0 (no merging) or keep discovery port + offset below 65536");
         require(mergeInterval.toMillis() >= 100, "merge.interval.ms", mergeInterval.toMillis(), "must be at least 100");
     }
@@ -69,24 +69,36 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
             if (sys != null && !sys.isBlank()) return sys.trim();
             Object v = config.get(key);
             if (v == null) return null;
-            if (v instanceof String[] arr) return String.join(",", arr);
+            if (v instanceof String[] arr) {
+                String joined = String.join(",", arr).trim();
+                return joined.isEmpty() ? null : joined;
+            }
             String s = String.valueOf(v).trim();
             return s.isEmpty() ? null : s;
         };
         String local = orElse(get.apply("local.address"), "127.0.0.1");
+        try {
+            java.net.InetAddress.getByName(local);
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            throw new IllegalArgumentException("option local.address: unknown host '" + local + "'");
+        }
         int dport = integer(get, "discovery.port", DEFAULT_DISCOVERY_PORT);
         int drange = integer(get, "discovery.port.range", DEFAULT_DISCOVERY_RANGE);
+        // checked here, before the default discovery address is built from them, so the error names them
+        require(dport >= 0 && dport < 65536, "discovery.port", dport, "must be 0 (any) or 1..65535");
+        require(drange >= 0 && (long) dport + drange < 65536, "discovery.port.range", drange, "must be ≥ 0 and stay below port 65536");
         if (dport == 0) {
             // any free ports: a node on its own (tests), unless discovery.addresses names others
             drange = Math.min(drange, 3);
             dport = FreePorts.range(local, drange + 1);
         }
         String addrs = get.apply("discovery.addresses");
+        String host = local.contains(":") ? "[" + local + "]" : local; // IPv6 literals go in brackets
         List<String> addresses = addrs == null
-                ? List.of(local + ":" + dport + ".." + (dport + drange))
+                ? List.of(host + ":" + dport + ".." + (dport + drange))
                 : Arrays.stream(addrs.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
         for (String a : addresses) {
-            require(a.matches("[^:\\s]+:\\d{1,5}(\\.\\.\\d{1,5})?"), "discovery.addresses", a, "must be host:port or host:from..to");
+            require(validAddress(a), "discovery.addresses", a, "must be host:port or host:from..to (ports 1..65535, from ≤ to)");
         }
         String work = get.apply("work.directory");
         Secret secret = secret(get);
@@ -99,7 +111,7 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
                 integer(get, "transport.port", 0),
                 Duration.ofMillis(integer(get, "failure.detection.timeout", (int) DEFAULT_FAILURE_DETECTION_MS)),
                 integer(get, "max.frame.bytes", DEFAULT_MAX_FRAME),
-                work == null ? Path.of(System.getProperty("java.io.tmpdir"), "processhub-work") : Path.of(work),
+                work == null ? Path.of(System.getProperty("java.io.tmpdir"), "processhub-work") : path(work, "work.directory"),
                 orElse(get.apply("cluster.name"), "processhub"),
                 integer(get, "merge.beacon.offset", DEFAULT_BEACON_OFFSET),
                 Duration.ofMillis(integer(get, "merge.interval.ms", (int) DEFAULT_MERGE_INTERVAL_MS)),
@@ -158,7 +170,7 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
         }
         if (file != null) {
             try {
-                return Secret.of(java.nio.file.Files.readString(Path.of(file)), "secret.file");
+                return Secret.of(java.nio.file.Files.readString(path(file, "secret.file")), "secret.file");
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("option secret.file: cannot read " + file + " (" + e.getMessage() + ")");
             }
@@ -174,11 +186,31 @@ public record NodeSettings(String nodeName, String localAddress, int discoveryPo
             throw new IllegalArgumentException("option " + (keystore == null ? "tls.keystore" : "tls.truststore")
                     + ": TLS needs both tls.keystore and tls.truststore");
         }
-        TlsConfig t = new TlsConfig(Path.of(keystore), chars(get.apply("tls.keystore.password")), Path.of(truststore),
+        TlsConfig t = new TlsConfig(path(keystore, "tls.keystore"), chars(get.apply("tls.keystore.password")), path(truststore, "tls.truststore"),
                 chars(get.apply("tls.truststore.password")), orElse(get.apply("tls.store.type"), "PKCS12"),
                 orElse(get.apply("tls.protocol"), "TLSv1.3"));
         t.context(); // fail now, naming the option, rather than at the first connection
         return t;
+    }
+
+    private static final java.util.regex.Pattern ADDRESS =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):(\\d{1,5})(\\.\\.(\\d{1,5}))?");
+
+    /** {@code host:port} or {@code host:from..to}, IPv6 hosts in brackets, ports 1..65535, from ≤ to. */
+    static boolean validAddress(String a) {
+        java.util.regex.Matcher m = ADDRESS.matcher(a);
+        if (!m.matches()) return false;
+        int from = Integer.parseInt(m.group(2));
+        int to = m.group(4) == null ? from : Integer.parseInt(m.group(4));
+        return from >= 1 && from <= to && to <= 65535;
+    }
+
+    private static Path path(String value, String option) {
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("option " + option + ": not a usable path (" + e.getReason() + ")");
+        }
     }
 
     private static char[] chars(String s) {

@@ -70,6 +70,9 @@ public record HubSettings(String hubId, SupervisorSettings supervisor, Duration 
         int maxRestarts = integer(p, "restart.max", d.maxRestarts(), 0);
         long periodMs = integer(p, "restart.period.ms", (int) d.restartPeriod().toMillis(), 1);
         int mailbox = integer(p, "mailbox.capacity", d.mailboxCapacity(), 1);
+        if (mailbox > SupervisorSettings.MAX_MAILBOX_CAPACITY) {
+            throw new IllegalArgumentException("option mailbox.capacity: " + mailbox + " must be at most " + SupervisorSettings.MAX_MAILBOX_CAPACITY);
+        }
         return new HubSettings(hubId, new SupervisorSettings(maxRestarts, Duration.ofMillis(periodMs), mailbox, d.throughput()),
                 Duration.ofMillis(integer(p, "deadlock.timeout.ms", (int) DEFAULT_DEADLOCK_TIMEOUT.toMillis(), 1)),
                 Duration.ofMillis(integer(p, "announce.interval.ms", (int) DEFAULT_ANNOUNCE_INTERVAL.toMillis(), 1)),

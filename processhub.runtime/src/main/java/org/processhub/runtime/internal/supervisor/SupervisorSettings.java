@@ -15,6 +15,8 @@ import java.util.Objects;
  */
 public record SupervisorSettings(int maxRestarts, Duration restartPeriod, int mailboxCapacity, int throughput) {
     public static final SupervisorSettings DEFAULTS = new SupervisorSettings(5, Duration.ofSeconds(10), 100_000, 64);
+    /** The largest mailbox capacity (the count shares an int with the mailbox flags). */
+    public static final int MAX_MAILBOX_CAPACITY = Mailbox.MAX_CAPACITY;
 
     public SupervisorSettings {
         Objects.requireNonNull(restartPeriod, "restartPeriod");

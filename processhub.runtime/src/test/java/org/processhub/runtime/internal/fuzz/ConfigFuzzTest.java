@@ -57,13 +57,13 @@ class ConfigFuzzTest {
     // Bugs this test found that are not fixed yet, tolerated so that the build stays green; each has a disabled
     // reproducer in ConfigBugsTest. When one is fixed, set its flag to false and enable its test.
     /** Errors in the default discovery address (from local.address/discovery.port[.range]) blame discovery.addresses. */
-    static final boolean BUG_BLAMES_DEFAULT_DISCOVERY_ADDRESSES = true;
+    static final boolean BUG_BLAMES_DEFAULT_DISCOVERY_ADDRESSES = false;
     /** NodeSettings' port range rules add ints: huge discovery.port.range / merge.beacon.offset wrap around. */
-    static final boolean BUG_PORT_SUM_OVERFLOWS = true;
+    static final boolean BUG_PORT_SUM_OVERFLOWS = false;
     /** work.directory with a NUL escapes as InvalidPathException from Path.of. */
-    static final boolean BUG_WORK_DIRECTORY_INVALID_PATH = true;
+    static final boolean BUG_WORK_DIRECTORY_INVALID_PATH = false;
     /** mailbox.capacity above 2^24 is refused by SupervisorSettings in its own words. */
-    static final boolean BUG_MAILBOX_CAPACITY_UNCHECKED = true;
+    static final boolean BUG_MAILBOX_CAPACITY_UNCHECKED = false;
 
     @BeforeAll
     static void noProcesshubSystemProperties() {
@@ -193,7 +193,12 @@ class ConfigFuzzTest {
         require(s.maxFrameBytes() >= 64 << 10, "max.frame.bytes", s);
         require(!s.discoveryAddresses().isEmpty(), "discovery.addresses", s);
         for (String a : s.discoveryAddresses()) {
-            require(a.matches("[^:\\s]+:\\d{1,5}(\\.\\.\\d{1,5})?"), "discovery.addresses", s);
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):(\\d{1,5})(\\.\\.(\\d{1,5}))?").matcher(a);
+            require(m.matches(), "discovery.addresses", s);
+            int from = Integer.parseInt(m.group(2));
+            int to = m.group(4) == null ? from : Integer.parseInt(m.group(4));
+            require(from >= 1 && from <= to && to <= 65535, "discovery.addresses", s);
         }
         require(s.clusterName().matches("[A-Za-z0-9._-]{1,64}"), "cluster.name", s);
         require(offset == 0 || (offset > 0 && dport + drange + offset < 65536), "merge.beacon.offset", s);
