@@ -121,7 +121,7 @@ class TlsClusterTest {
             // "node <name> could not join over TLS: ... (check tls.keystore / tls.truststore ...)")
             for (NodeProcess intruder : List.of(rogue, plain)) {
                 String log = SecuritySupport.readLog(intruder);
-                soft.assertThat(SecuritySupport.linesMatching(log, Pattern.compile("could not join over TLS|refused by the cluster")))
+                soft.assertThat(SecuritySupport.linesMatching(log, Pattern.compile("could not join over TLS|refused by the cluster|cannot join: the cluster .* uses TLS")))
                         .as("%s's log says why it could not join; its log:%n%s", intruder.name, log).isNotEmpty();
             }
             for (NodeProcess n : nodes) {

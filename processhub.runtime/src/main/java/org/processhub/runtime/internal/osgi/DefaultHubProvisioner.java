@@ -31,13 +31,27 @@ public final class DefaultHubProvisioner {
     @Reference
     private ConfigurationAdmin configAdmin;
 
+    /**
+     * The folder FileInstall watches. The runnable jar sets {@code felix.fileinstall.dir} to
+     * {@code ${processhub.etc:-etc}}, which FileInstall resolves itself: resolve it the same way.
+     */
+    static String configFolder(BundleContext context) {
+        String dir = context.getProperty("felix.fileinstall.dir");
+        if (dir == null) return null;
+        if (dir.contains("${processhub.etc")) {
+            String etc = context.getProperty("processhub.etc");
+            return etc == null || etc.isBlank() ? "etc" : etc;
+        }
+        return dir;
+    }
+
     @Activate
     void activate(BundleContext context) throws IOException, InvalidSyntaxException {
         String name = context.getProperty(PROPERTY);
         if (name == null || name.isBlank()) return;
-        String dir = context.getProperty("felix.fileinstall.dir");
+        String dir = configFolder(context);
         if (dir != null && Files.exists(Path.of(dir, ProcessHubConstants.HUB_FACTORY_PID + "-" + name + ".cfg"))) {
-            return; // the folder defines it; FileInstall will create it
+            return; // the folder defines it; FileInstall will create it (never race it for the same configuration)
         }
         String filter = "(&(service.factoryPid=" + ProcessHubConstants.HUB_FACTORY_PID + ")(" + ProcessHubConstants.HUB_ID + "=" + name + "))";
         Configuration[] existing = configAdmin.listConfigurations(filter);
