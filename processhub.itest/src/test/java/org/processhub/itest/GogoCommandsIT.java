@@ -44,7 +44,14 @@ class GogoCommandsIT {
     void commandsPrintTheDocumentedOutput(@InjectService(filter = "(hub.id=gogo)", timeout = 30_000) ProcessHub hub,
             @InjectService(timeout = 30_000) CommandProcessor shell) throws Exception {
         String node = hub.localNode().name();
-        assertThat(run(shell, "hub:hubs").lines()).contains("gogo alive=true nodes=1 local=0");
+        // the command component learns about a new hub service a moment after it is registered
+        assertThat(Awaits.await(Awaits.WAIT, () -> {
+            try {
+                return run(shell, "hub:hubs").lines().anyMatch("gogo alive=true nodes=1 local=0"::equals);
+            } catch (Exception e) {
+                return false;
+            }
+        })).isTrue();
         assertThat(run(shell, "hub:nodes gogo")).isEqualTo(node);
         assertThat(run(shell, "hub:start gogo c1 counter start=41")).isEqualTo("started c1 on " + node);
         assertThat(run(shell, "hub:call gogo c1 incr")).isEqualTo("42");

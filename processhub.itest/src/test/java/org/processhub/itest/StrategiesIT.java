@@ -71,8 +71,8 @@ class StrategiesIT {
             ProcessHub hub = aware.waitForService(30_000);
             assertThat(hub).isNotNull();
             long serviceId = (Long) aware.getServiceReference().getProperty("service.id");
-            assertThat(status(shell, "swap", "strategy.redundancy"))
-                    .isEqualTo("replication(redundancy.signal=none,replication.factor=1,replication.model=active_passive)");
+            assertThat(await(Awaits.WAIT, () -> statusIs(shell, "swap", "strategy.redundancy",
+                    "replication(redundancy.signal=none,replication.factor=1,replication.model=active_passive)"))).isTrue();
             get(hub.startChild(ChildSpec.of("c1", "counter")));
             assertThat(get(hub.call("c1", "incr", CALL))).isEqualTo(1L);
             long incarnation = hub.childLookup("c1").orElseThrow().refs().get(0).incarnation();
@@ -93,6 +93,47 @@ class StrategiesIT {
         } finally {
             hubConfig.delete();
             repl.delete();
+        }
+    }
+
+    @Test
+    void aStrategyOptionChangesInPlaceAndAnInvalidOneIsRefused(@InjectService ConfigurationAdmin cm,
+            @InjectService(timeout = 30_000) CommandProcessor shell,
+            @InjectService(filter = "(hub.id=opts)", cardinality = 0) ServiceAware<ProcessHub> aware) throws Exception {
+        Configuration hubConfig = factory(cm, "org.processhub.hub", "opts", Map.of("hub.id", "opts"));
+        Configuration pubsub = cm.getConfiguration("org.processhub.strategy.pubsub", "?");
+        try {
+            ProcessHub hub = aware.waitForService(30_000);
+            long serviceId = (Long) aware.getServiceReference().getProperty("service.id");
+            get(hub.startChild(ChildSpec.of("o1", "counter")));
+            long incarnation = hub.childLookup("o1").orElseThrow().refs().get(0).incarnation();
+            pubsub.update(new Hashtable<>(Map.of("sync.interval", 3000L)));
+            assertThat(await(Awaits.WAIT, () -> statusIs(shell, "opts", "strategy.synchronization", "pubsub(sync.interval=3000)"))).isTrue();
+            pubsub.update(new Hashtable<>(Map.of("sync.interval", 5L))); // below the 100 ms minimum: refused
+            pubsub.update(new Hashtable<>(Map.of("sync.interval", 4000L)));
+            // updates are delivered in order: seeing the last one applied means the bad one was handled before it
+            assertThat(await(Awaits.WAIT, () -> statusIs(shell, "opts", "strategy.synchronization", "pubsub(sync.interval=4000)"))).isTrue();
+            assertThat(aware.getServiceReference().getProperty("service.id")).as("the hub was never restarted").isEqualTo(serviceId);
+            assertThat(hub.childLookup("o1").orElseThrow().refs().get(0).incarnation()).isEqualTo(incarnation);
+        } finally {
+            pubsub.delete();
+            hubConfig.delete();
+        }
+    }
+
+    static boolean statusStarts(CommandProcessor shell, String hub, String key, String prefix) {
+        try {
+            return status(shell, hub, key).startsWith(prefix);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static boolean statusIs(CommandProcessor shell, String hub, String key, String value) {
+        try {
+            return status(shell, hub, key).equals(value);
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -129,7 +170,7 @@ class StrategiesIT {
         try {
             ProcessHub hub = aware.waitForService(30_000);
             assertThat(hub).isNotNull();
-            assertThat(status(shell, "pinned", "strategy.distribution")).isEqualTo("pinned-test");
+            assertThat(await(Awaits.WAIT, () -> statusIs(shell, "pinned", "strategy.distribution", "pinned-test"))).isTrue();
             get(hub.startChildren(List.of(ChildSpec.of("p1", "kv"), ChildSpec.of("p2", "kv")), org.processhub.api.StartOptions.DEFAULTS));
             assertThat(pinned.placements.get()).isPositive();
             assertThat(pinned.lookups.get()).as("the hub asked the strategy where the children go").isGreaterThanOrEqualTo(2);
@@ -151,7 +192,8 @@ class StrategiesIT {
                 .filter(b -> b.getSymbolicName().equals("processhub.strategy.hotswap")).findFirst().orElseThrow();
         try {
             assertThat(aware.waitForService(30_000)).isNotNull();
-            assertThat(status(shell, "needs-hotswap", "strategy.migration")).startsWith("hotswap(");
+            // the shell's command component learns about the new hub service a moment later: wait for it
+            assertThat(await(Awaits.WAIT, () -> statusStarts(shell, "needs-hotswap", "strategy.migration", "hotswap("))).isTrue();
             bundle.stop();
             assertThat(await(Awaits.WAIT, aware::isEmpty)).as("no half-working hub: its service is gone").isTrue();
             assertThat(run(shell, "hub:status needs-hotswap")).isEqualTo(
@@ -162,7 +204,7 @@ class StrategiesIT {
             ProcessHub back = aware.waitForService(30_000);
             assertThat(back).as("the hub is back with its strategy").isNotNull();
             assertThat(back.isAlive()).isTrue();
-            assertThat(status(shell, "needs-hotswap", "strategy.migration")).startsWith("hotswap(");
+            assertThat(await(Awaits.WAIT, () -> statusStarts(shell, "needs-hotswap", "strategy.migration", "hotswap("))).isTrue();
         } finally {
             if (bundle.getState() != Bundle.ACTIVE) bundle.start();
             hubConfig.delete();

@@ -147,6 +147,8 @@ public final class HubCore implements ProcessHub {
 
     // read from any thread
     private volatile HubStrategies strategies;
+    private Map<String, String> appliedDigest; // loop-confined: the strategies' digest last put into effect
+    private Duration appliedSyncInterval;
     private volatile List<NodeId> memberList;
     private volatile Placement placement;
     private volatile boolean alive;
@@ -210,7 +212,8 @@ public final class HubCore implements ProcessHub {
                     }
                 }, () -> this, cluster::nextIncarnation, java.time.Clock.systemUTC(), log);
         this.calls = new Calls(this, cluster, supervisor, log);
-        members.put(self, strategies.digest());
+        appliedDigest = strategies.digest();
+        members.put(self, appliedDigest);
         memberList = List.of(self);
         placement = strategies.distribution().placement(memberList);
     }
@@ -266,14 +269,18 @@ public final class HubCore implements ProcessHub {
     /** Replaces the strategies (selection or options changed at runtime) and re-places children. */
     public void updateStrategies(HubStrategies next) {
         loop.post(HIGH, () -> {
-            HubStrategies old = strategies;
+            // compare with what was in effect, not with the old objects: a strategy may change its options in place
+            Map<String, String> digest = next.digest();
+            if (next.equals(strategies) && digest.equals(appliedDigest)) return;
+            Map<String, String> before = appliedDigest;
             strategies = next;
-            members.put(self, next.digest());
+            appliedDigest = digest;
+            members.put(self, digest);
             placement = next.distribution().placement(memberList);
             refreshModes();
-            log.info("hub " + hubId + ": strategies changed from " + old.digest() + " to " + next.digest());
+            log.info("hub " + hubId + ": strategies changed from " + before + " to " + digest);
             broadcastAnnounce(false);
-            if (!old.synchronization().syncInterval().equals(next.synchronization().syncInterval())) {
+            if (!next.synchronization().syncInterval().equals(appliedSyncInterval)) {
                 if (syncTask != null) syncTask.cancel(false);
                 scheduleSync();
             }
@@ -1106,7 +1113,8 @@ public final class HubCore implements ProcessHub {
     }
 
     private void scheduleSync() {
-        long ms = strategies.synchronization().syncInterval().toMillis();
+        appliedSyncInterval = strategies.synchronization().syncInterval();
+        long ms = appliedSyncInterval.toMillis();
         syncTask = cluster.timer().scheduleWithFixedDelay(() -> loop.post(LOW, this::periodicSync), ms, ms, TimeUnit.MILLISECONDS);
     }
 

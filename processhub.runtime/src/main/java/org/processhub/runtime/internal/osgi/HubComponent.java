@@ -189,11 +189,9 @@ public final class HubComponent {
         return new HubStrategies(distribution, redundancy, migration, synchronization, partitionTolerance);
     }
 
+    /** A strategy was (re)bound, or a bound one changed its options in place: the core decides if that matters. */
     private synchronized void strategiesChanged() {
-        if (core != null) {
-            HubStrategies next = strategies();
-            if (!next.equals(core.strategies())) core.updateStrategies(next);
-        }
+        if (core != null) core.updateStrategies(strategies());
     }
 
     private void publish(String hubId, Hook<?> hook, Object payload) {
@@ -215,6 +213,10 @@ public final class HubComponent {
         strategiesChanged();
     }
 
+    void updatedDistribution(DistributionStrategy s) {
+        strategiesChanged(); // its configuration changed; a strategy with a modified method keeps its instance
+    }
+
     void unbindDistribution(DistributionStrategy s) {
         // a replacement was bound first (greedy); with none, the component deactivates
     }
@@ -226,6 +228,10 @@ public final class HubComponent {
         strategiesChanged();
     }
 
+    void updatedRedundancy(RedundancyStrategy s) {
+        strategiesChanged(); // its configuration changed; a strategy with a modified method keeps its instance
+    }
+
     void unbindRedundancy(RedundancyStrategy s) {}
 
     @Reference(name = "migration", policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -233,6 +239,10 @@ public final class HubComponent {
     void bindMigration(MigrationStrategy s) {
         migration = s;
         strategiesChanged();
+    }
+
+    void updatedMigration(MigrationStrategy s) {
+        strategiesChanged(); // its configuration changed; a strategy with a modified method keeps its instance
     }
 
     void unbindMigration(MigrationStrategy s) {}
@@ -244,6 +254,10 @@ public final class HubComponent {
         strategiesChanged();
     }
 
+    void updatedSynchronization(SynchronizationStrategy s) {
+        strategiesChanged(); // its configuration changed; a strategy with a modified method keeps its instance
+    }
+
     void unbindSynchronization(SynchronizationStrategy s) {}
 
     @Reference(name = "partitionTolerance", policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -251,6 +265,10 @@ public final class HubComponent {
     void bindPartitionTolerance(PartitionToleranceStrategy s) {
         partitionTolerance = s;
         strategiesChanged();
+    }
+
+    void updatedPartitionTolerance(PartitionToleranceStrategy s) {
+        strategiesChanged(); // its configuration changed; a strategy with a modified method keeps its instance
     }
 
     void unbindPartitionTolerance(PartitionToleranceStrategy s) {}

@@ -5,6 +5,11 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -29,11 +34,24 @@ public final class ConsistentHashingStrategy implements DistributionStrategy {
         int virtual_nodes() default HashRing.DEFAULT_VIRTUAL_NODES;
     }
 
-    private final int virtualNodes;
+    private volatile int virtualNodes; // volatile: a configuration change applies in place (see modified)
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL)
+    private Logger logger;
 
     @Activate
     public ConsistentHashingStrategy(Config config) {
         this(config.virtual_nodes());
+    }
+
+    /** A configuration change: applied in place when valid; an invalid one is refused and the last good kept. */
+    @Modified
+    void modified(Config config) {
+        try {
+            virtualNodes = new ConsistentHashingStrategy(config).virtualNodes;
+        } catch (RuntimeException e) {
+            if (logger != null) logger.error("consistent-hashing strategy: configuration rejected, keeping the last good one: {}", e.getMessage());
+        }
     }
 
     public ConsistentHashingStrategy(int virtualNodes) {

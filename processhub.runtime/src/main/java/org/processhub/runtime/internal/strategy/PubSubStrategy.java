@@ -9,6 +9,11 @@ import java.util.random.RandomGenerator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -36,11 +41,24 @@ public final class PubSubStrategy implements SynchronizationStrategy {
         long sync_interval() default DEFAULT_SYNC_INTERVAL_MS;
     }
 
-    private final Duration syncInterval;
+    private volatile Duration syncInterval; // volatile: a configuration change applies in place (see modified)
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL)
+    private Logger logger;
 
     @Activate
     public PubSubStrategy(Config config) {
         this(Duration.ofMillis(config.sync_interval()));
+    }
+
+    /** A configuration change: applied in place when valid; an invalid one is refused and the last good kept. */
+    @Modified
+    void modified(Config config) {
+        try {
+            syncInterval = new PubSubStrategy(config).syncInterval;
+        } catch (RuntimeException e) {
+            if (logger != null) logger.error("pubsub strategy: configuration rejected, keeping the last good one: {}", e.getMessage());
+        }
     }
 
     public PubSubStrategy(Duration syncInterval) {
