@@ -11,6 +11,10 @@ import java.util.random.RandomGenerator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -60,31 +64,55 @@ public final class GossipStrategy implements SynchronizationStrategy {
         String hub_id();
     }
 
-    private final Duration syncInterval;
-    private final int recipients;
-    private final boolean restrictedInit;
+    /** The options, validated. */
+    private record Settings(Duration syncInterval, int recipients, boolean restrictedInit) {
+        Settings {
+            if (syncInterval.toMillis() < 100) {
+                throw new IllegalArgumentException("option sync.interval: " + syncInterval.toMillis() + " ms must be at least 100");
+            }
+            if (recipients < 1) {
+                throw new IllegalArgumentException("option recipients: " + recipients + " must be at least 1");
+            }
+        }
+    }
+
+    // Why volatile and @Modified: an update is applied to this running instance (no reactivation), so an
+    // invalid one can be rejected while the hub keeps using the last good options; readers see one whole.
+    private volatile Settings settings;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger; // null when constructed without DS
 
     @Activate
     public GossipStrategy(Config config) {
-        this(Duration.ofMillis(Options.read("sync.interval", config::sync_interval)),
-                Options.read("recipients", config::recipients),
-                Options.read("restricted.init", config::restricted_init));
+        this.settings = settings(config);
     }
 
     public GossipStrategy(Duration syncInterval, int recipients, boolean restrictedInit) {
-        if (syncInterval.toMillis() < 100) {
-            throw new IllegalArgumentException("option sync.interval: " + syncInterval.toMillis() + " ms must be at least 100");
-        }
-        if (recipients < 1) {
-            throw new IllegalArgumentException("option recipients: " + recipients + " must be at least 1");
-        }
-        this.syncInterval = syncInterval;
-        this.recipients = recipients;
-        this.restrictedInit = restrictedInit;
+        this.settings = new Settings(syncInterval, recipients, restrictedInit);
     }
 
     public GossipStrategy() {
         this(Duration.ofMillis(DEFAULT_SYNC_INTERVAL_MS), DEFAULT_RECIPIENTS, true);
+    }
+
+    /**
+     * A configuration update: applied if valid (the same checks as activation), else logged and ignored, so the
+     * last good options stay. Never throws: SCR would then reactivate the component with the bad configuration.
+     */
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        try {
+            settings = settings(config);
+        } catch (RuntimeException e) {
+            Options.rejected(logger, NAME, properties, e);
+        }
+    }
+
+    private static Settings settings(Config config) {
+        return new Settings(Duration.ofMillis(Options.read("sync.interval", config::sync_interval)),
+                Options.read("recipients", config::recipients),
+                Options.read("restricted.init", config::restricted_init));
     }
 
     @Override
@@ -94,23 +122,24 @@ public final class GossipStrategy implements SynchronizationStrategy {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("sync.interval", String.valueOf(syncInterval.toMillis()),
-                "recipients", String.valueOf(recipients),
-                "restricted.init", String.valueOf(restrictedInit));
+        Settings s = settings;
+        return Map.of("sync.interval", String.valueOf(s.syncInterval().toMillis()),
+                "recipients", String.valueOf(s.recipients()),
+                "restricted.init", String.valueOf(s.restrictedInit()));
     }
 
     @Override
     public Duration syncInterval() {
-        return syncInterval;
+        return settings.syncInterval();
     }
 
     public int recipients() {
-        return recipients;
+        return settings.recipients();
     }
 
     /** Whether only the first member (by name) starts the periodic sync; read by the runtime. */
     public boolean restrictedInit() {
-        return restrictedInit;
+        return settings.restrictedInit();
     }
 
     @Override
@@ -119,7 +148,7 @@ public final class GossipStrategy implements SynchronizationStrategy {
         unreached.removeAll(reached);
         unreached.remove(self);
         List<NodeId> candidates = new ArrayList<>(unreached);
-        int count = Math.min(recipients, candidates.size());
+        int count = Math.min(settings.recipients(), candidates.size());
         // partial Fisher-Yates: the first `count` slots become a uniform random subset, drawn only from
         // `random`, so a seeded generator and the same member order give the same hops
         for (int i = 0; i < count; i++) {

@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.processhub.api.NodeId;
 
 class GossipStrategyTest {
@@ -110,5 +112,69 @@ class GossipStrategyTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("option recipients:");
         assertThatThrownBy(() -> new GossipStrategy(DsConfig.of(GossipStrategy.Config.class, Map.of("sync.interval", "50"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("option sync.interval:");
+    }
+
+    // ---- configuration updates (DS @Modified)
+
+    static final String PID = "org.processhub.strategy.gossip~default";
+
+    /** Configuration properties as SCR hands them over: the given options plus the service.pid. */
+    static Map<String, Object> props(Object... keysAndValues) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("service.pid", PID);
+        for (int i = 0; i < keysAndValues.length; i += 2) p.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return p;
+    }
+
+    static GossipStrategy activate(Map<String, Object> props) {
+        return new GossipStrategy(DsConfig.of(GossipStrategy.Config.class, props));
+    }
+
+    static void modify(GossipStrategy s, Map<String, Object> props) {
+        s.modified(DsConfig.of(GossipStrategy.Config.class, props), props);
+    }
+
+    @Test
+    void aValidUpdateChangesTheRunningInstance() throws Exception {
+        GossipStrategy s = activate(props("recipients", "2", "sync.interval", "500"));
+        FakeLogger log = FakeLogger.injectInto(s);
+        assertThat(s.nextHops(SELF, MEMBERS, Set.of(SELF), new Random(4))).hasSize(2);
+
+        modify(s, props("recipients", "5", "sync.interval", "1000", "restricted.init", "false"));
+        assertThat(s.options()).isEqualTo(Map.of("sync.interval", "1000", "recipients", "5", "restricted.init", "false"));
+        assertThat(s.nextHops(SELF, MEMBERS, Set.of(SELF), new Random(4))).hasSize(5);
+        assertThat(s.syncInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.restrictedInit()).isFalse();
+        assertThat(log.lines).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "recipients    | 0     | option recipients: 0 must be at least 1",
+            "recipients    | -2    | option recipients: -2 must be at least 1",
+            "recipients    | three | option recipients: cannot convert the configured value",
+            "sync.interval | 50    | option sync.interval: 50 ms must be at least 100",
+            "sync.interval | 15s   | option sync.interval: cannot convert the configured value"})
+    void anInvalidUpdateIsRejectedAndTheLastGoodOptionsStay(String key, String bad, String reason) throws Exception {
+        GossipStrategy s = activate(props("recipients", "2", "sync.interval", "500", "restricted.init", "false"));
+        FakeLogger log = FakeLogger.injectInto(s);
+        Map<String, String> good = s.options();
+
+        Map<String, Object> update = props("recipients", "4", "sync.interval", "800", "restricted.init", "true");
+        update.put(key, bad);
+        modify(s, update);
+        assertThat(s.options()).isEqualTo(good);
+        assertThat(s.nextHops(SELF, MEMBERS, Set.of(SELF), new Random(5))).hasSize(2);
+        assertThat(s.syncInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.restrictedInit()).isFalse();
+        assertThat(log.lines).singleElement().asString().startsWith("ERROR gossip strategy '" + PID
+                + "': configuration rejected, keeping the last good one: " + reason);
+    }
+
+    @Test
+    void withoutTheDsLoggerAnInvalidUpdateIsIgnoredWithoutThrowing() {
+        GossipStrategy s = activate(props("recipients", "2"));
+        modify(s, props("recipients", "0"));
+        assertThat(s.recipients()).isEqualTo(2);
     }
 }

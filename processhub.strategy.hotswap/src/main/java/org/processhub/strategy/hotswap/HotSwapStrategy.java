@@ -5,6 +5,10 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -48,23 +52,49 @@ public final class HotSwapStrategy implements MigrationStrategy {
         String hub_id();
     }
 
-    private final Plan plan;
+    // Why volatile and @Modified: an update is applied to this running instance (no reactivation), so an
+    // invalid one can be rejected while the hub keeps using the last good options; readers see one whole.
+    private volatile Plan plan; // immutable: holds both options
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger; // null when constructed without DS
 
     @Activate
     public HotSwapStrategy(Config config) {
-        this(Duration.ofMillis(Options.read("retention", config::retention)),
-                Options.read("handover", config::handover));
+        this.plan = planOf(config);
     }
 
     public HotSwapStrategy(Duration retention, boolean handover) {
-        if (retention.isNegative()) {
-            throw new IllegalArgumentException("option retention: " + retention.toMillis() + " ms must be at least 0");
-        }
-        this.plan = new Plan(true, handover, retention);
+        this.plan = planOf(retention, handover);
     }
 
     public HotSwapStrategy() {
         this(Duration.ofMillis(DEFAULT_RETENTION_MS), false);
+    }
+
+    /**
+     * A configuration update: applied if valid (the same checks as activation), else logged and ignored, so the
+     * last good options stay. Never throws: SCR would then reactivate the component with the bad configuration.
+     */
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        try {
+            plan = planOf(config);
+        } catch (RuntimeException e) {
+            Options.rejected(logger, NAME, properties, e);
+        }
+    }
+
+    private static Plan planOf(Config config) {
+        return planOf(Duration.ofMillis(Options.read("retention", config::retention)),
+                Options.read("handover", config::handover));
+    }
+
+    private static Plan planOf(Duration retention, boolean handover) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("option retention: " + retention.toMillis() + " ms must be at least 0");
+        }
+        return new Plan(true, handover, retention);
     }
 
     @Override
@@ -74,8 +104,8 @@ public final class HotSwapStrategy implements MigrationStrategy {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("retention", String.valueOf(plan.retention().toMillis()),
-                "handover", String.valueOf(plan.handover()));
+        Plan p = plan;
+        return Map.of("retention", String.valueOf(p.retention().toMillis()), "handover", String.valueOf(p.handover()));
     }
 
     @Override

@@ -8,6 +8,10 @@ import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -56,13 +60,28 @@ public final class DynamicQuorumStrategy implements PartitionToleranceStrategy {
         String hub_id();
     }
 
-    private final int quorumPercent;
-    private final Duration threshold;
+    /** The options, validated. */
+    private record Settings(int quorumPercent, Duration threshold) {
+        Settings {
+            if (quorumPercent < 1 || quorumPercent > 100) {
+                throw new IllegalArgumentException("option quorum.size: " + quorumPercent + " must be a percentage 1..100");
+            }
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException("option threshold.time: " + threshold.toSeconds() + " s must be at least 0");
+            }
+        }
+    }
+
+    // Why volatile and @Modified: an update is applied to this running instance (no reactivation), so an
+    // invalid one can be rejected while the hub keeps using the last good options; readers see one whole.
+    private volatile Settings settings;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger; // null when constructed without DS
 
     @Activate
     public DynamicQuorumStrategy(Config config, Map<String, Object> properties) {
-        this(requiredQuorumSize(config, properties),
-                Duration.ofSeconds(Options.read("threshold.time", config::threshold_time)));
+        this.settings = settings(config, properties);
     }
 
     /**
@@ -70,19 +89,26 @@ public final class DynamicQuorumStrategy implements PartitionToleranceStrategy {
      * @param threshold the {@code threshold.time}: how long a lost node counts, not negative
      */
     public DynamicQuorumStrategy(int quorumPercent, Duration threshold) {
-        if (quorumPercent < 1 || quorumPercent > 100) {
-            throw new IllegalArgumentException("option quorum.size: " + quorumPercent + " must be a percentage 1..100");
-        }
-        if (threshold.isNegative()) {
-            throw new IllegalArgumentException("option threshold.time: " + threshold.toSeconds() + " s must be at least 0");
-        }
-        this.quorumPercent = quorumPercent;
-        this.threshold = threshold;
+        this.settings = new Settings(quorumPercent, threshold);
     }
 
-    private static int requiredQuorumSize(Config config, Map<String, Object> properties) {
+    /**
+     * A configuration update: applied if valid (the same checks as activation), else logged and ignored, so the
+     * last good options stay. Never throws: SCR would then reactivate the component with the bad configuration.
+     */
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        try {
+            settings = settings(config, properties);
+        } catch (RuntimeException e) {
+            Options.rejected(logger, NAME, properties, e);
+        }
+    }
+
+    private static Settings settings(Config config, Map<String, Object> properties) {
         Options.require(properties, "quorum.size");
-        return Options.read("quorum.size", config::quorum_size);
+        return new Settings(Options.read("quorum.size", config::quorum_size),
+                Duration.ofSeconds(Options.read("threshold.time", config::threshold_time)));
     }
 
     @Override
@@ -92,20 +118,22 @@ public final class DynamicQuorumStrategy implements PartitionToleranceStrategy {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("quorum.size", String.valueOf(quorumPercent), "threshold.time", String.valueOf(threshold.toSeconds()));
+        Settings s = settings;
+        return Map.of("quorum.size", String.valueOf(s.quorumPercent()), "threshold.time", String.valueOf(s.threshold().toSeconds()));
     }
 
     @Override
     public boolean hasQuorum(MembershipView view) {
         if (view.startup()) return true;
-        long down = recentlyDown(view);
+        Settings s = settings;
+        long down = recentlyDown(view, s.threshold());
         long connected = view.size();
         // 100 - down*100/(connected+down) >= quorum, multiplied out to stay in integers
-        return down * 100 <= (100L - quorumPercent) * (connected + down);
+        return down * 100 <= (100L - s.quorumPercent()) * (connected + down);
     }
 
     /** Distinct nodes that left within the threshold and have not come back. */
-    private long recentlyDown(MembershipView view) {
+    private static long recentlyDown(MembershipView view, Duration threshold) {
         Instant cutoff = view.now().minus(threshold);
         Set<NodeId> members = new HashSet<>(view.members());
         return view.departures().stream()

@@ -4,6 +4,10 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -46,25 +50,51 @@ public final class MajorityQuorumStrategy implements PartitionToleranceStrategy 
         String hub_id();
     }
 
-    private final int initialClusterSize;
-    private final boolean trackMaxSize;
+    /** The options, validated. */
+    private record Settings(int initialClusterSize, boolean trackMaxSize) {
+        Settings {
+            if (initialClusterSize < 1) {
+                throw new IllegalArgumentException("option initial.cluster.size: " + initialClusterSize + " must be at least 1");
+            }
+        }
+    }
+
+    // Why volatile and @Modified: an update is applied to this running instance (no reactivation), so an
+    // invalid one can be rejected while the hub keeps using the last good options; readers see one whole.
+    private volatile Settings settings;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger; // null when constructed without DS
 
     @Activate
     public MajorityQuorumStrategy(Config config) {
-        this(Options.read("initial.cluster.size", config::initial_cluster_size),
-                Options.read("track.max.size", config::track_max_size));
+        this.settings = settings(config);
     }
 
     public MajorityQuorumStrategy(int initialClusterSize, boolean trackMaxSize) {
-        if (initialClusterSize < 1) {
-            throw new IllegalArgumentException("option initial.cluster.size: " + initialClusterSize + " must be at least 1");
-        }
-        this.initialClusterSize = initialClusterSize;
-        this.trackMaxSize = trackMaxSize;
+        this.settings = new Settings(initialClusterSize, trackMaxSize);
     }
 
     public MajorityQuorumStrategy() {
         this(1, true);
+    }
+
+    /**
+     * A configuration update: applied if valid (the same checks as activation), else logged and ignored, so the
+     * last good options stay. Never throws: SCR would then reactivate the component with the bad configuration.
+     */
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        try {
+            settings = settings(config);
+        } catch (RuntimeException e) {
+            Options.rejected(logger, NAME, properties, e);
+        }
+    }
+
+    private static Settings settings(Config config) {
+        return new Settings(Options.read("initial.cluster.size", config::initial_cluster_size),
+                Options.read("track.max.size", config::track_max_size));
     }
 
     @Override
@@ -74,13 +104,15 @@ public final class MajorityQuorumStrategy implements PartitionToleranceStrategy 
 
     @Override
     public Map<String, String> options() {
-        return Map.of("initial.cluster.size", String.valueOf(initialClusterSize), "track.max.size", String.valueOf(trackMaxSize));
+        Settings s = settings;
+        return Map.of("initial.cluster.size", String.valueOf(s.initialClusterSize()), "track.max.size", String.valueOf(s.trackMaxSize()));
     }
 
     @Override
     public boolean hasQuorum(MembershipView view) {
         if (view.startup()) return true;
-        int max = trackMaxSize ? Math.max(initialClusterSize, view.maxSeen()) : initialClusterSize;
+        Settings s = settings;
+        int max = s.trackMaxSize() ? Math.max(s.initialClusterSize(), view.maxSeen()) : s.initialClusterSize();
         return view.size() >= max / 2 + 1;
     }
 }

@@ -4,6 +4,10 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -48,25 +52,48 @@ public final class StaticQuorumStrategy implements PartitionToleranceStrategy {
         String hub_id();
     }
 
-    private final int quorumSize;
-    private final boolean startupConfirm;
+    /** The options, validated. */
+    private record Settings(int quorumSize, boolean startupConfirm) {
+        Settings {
+            if (quorumSize < 1) {
+                throw new IllegalArgumentException("option quorum.size: " + quorumSize + " must be at least 1");
+            }
+        }
+    }
+
+    // Why volatile and @Modified: an update is applied to this running instance (no reactivation), so an
+    // invalid one can be rejected while the hub keeps using the last good options; readers see one whole.
+    private volatile Settings settings;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger; // null when constructed without DS
 
     @Activate
     public StaticQuorumStrategy(Config config, Map<String, Object> properties) {
-        this(requiredQuorumSize(config, properties), Options.read("startup.confirm", config::startup_confirm));
+        this.settings = settings(config, properties);
     }
 
     public StaticQuorumStrategy(int quorumSize, boolean startupConfirm) {
-        if (quorumSize < 1) {
-            throw new IllegalArgumentException("option quorum.size: " + quorumSize + " must be at least 1");
-        }
-        this.quorumSize = quorumSize;
-        this.startupConfirm = startupConfirm;
+        this.settings = new Settings(quorumSize, startupConfirm);
     }
 
-    private static int requiredQuorumSize(Config config, Map<String, Object> properties) {
+    /**
+     * A configuration update: applied if valid (the same checks as activation), else logged and ignored, so the
+     * last good options stay. Never throws: SCR would then reactivate the component with the bad configuration.
+     */
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        try {
+            settings = settings(config, properties);
+        } catch (RuntimeException e) {
+            Options.rejected(logger, NAME, properties, e);
+        }
+    }
+
+    private static Settings settings(Config config, Map<String, Object> properties) {
         Options.require(properties, "quorum.size");
-        return Options.read("quorum.size", config::quorum_size);
+        return new Settings(Options.read("quorum.size", config::quorum_size),
+                Options.read("startup.confirm", config::startup_confirm));
     }
 
     @Override
@@ -76,12 +103,14 @@ public final class StaticQuorumStrategy implements PartitionToleranceStrategy {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("quorum.size", String.valueOf(quorumSize), "startup.confirm", String.valueOf(startupConfirm));
+        Settings s = settings;
+        return Map.of("quorum.size", String.valueOf(s.quorumSize()), "startup.confirm", String.valueOf(s.startupConfirm()));
     }
 
     @Override
     public boolean hasQuorum(MembershipView view) {
-        if (view.startup() && !startupConfirm) return true;
-        return view.size() >= quorumSize;
+        Settings s = settings;
+        if (view.startup() && !s.startupConfirm()) return true;
+        return view.size() >= s.quorumSize();
     }
 }

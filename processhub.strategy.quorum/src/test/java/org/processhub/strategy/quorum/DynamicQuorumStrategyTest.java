@@ -8,9 +8,12 @@ import static org.processhub.strategy.quorum.Views.startup;
 import static org.processhub.strategy.quorum.Views.withDepartures;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.processhub.api.NodeId;
 import org.processhub.api.strategy.MembershipView;
 import org.processhub.api.strategy.MembershipView.Departure;
@@ -122,5 +125,64 @@ class DynamicQuorumStrategyTest {
 
     private static DynamicQuorumStrategy activate(Map<String, Object> props) {
         return new DynamicQuorumStrategy(DsConfig.of(DynamicQuorumStrategy.Config.class, props), props);
+    }
+
+    // ---- configuration updates (DS @Modified)
+
+    static final String PID = "org.processhub.strategy.quorum.dynamic~default";
+
+    /** Configuration properties as SCR hands them over: the given options plus the service.pid. */
+    static Map<String, Object> props(Object... keysAndValues) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("service.pid", PID);
+        for (int i = 0; i < keysAndValues.length; i += 2) p.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return p;
+    }
+
+    static void modify(DynamicQuorumStrategy s, Map<String, Object> props) {
+        s.modified(DsConfig.of(DynamicQuorumStrategy.Config.class, props), props);
+    }
+
+    @Test
+    void aValidUpdateChangesTheRunningInstancesThreshold() throws Exception {
+        DynamicQuorumStrategy d = activate(props("quorum.size", "80"));
+        FakeLogger log = FakeLogger.injectInto(d);
+        assertThat(d.hasQuorum(split(7, 3, 10))).isFalse(); // 70% < 80%
+
+        modify(d, props("quorum.size", "70", "threshold.time", "5"));
+        assertThat(d.options()).isEqualTo(Map.of("quorum.size", "70", "threshold.time", "5"));
+        assertThat(d.hasQuorum(split(7, 3, 10))).isTrue();  // 70% >= 70%
+        assertThat(d.hasQuorum(split(6, 4, 10))).isTrue();  // left 10 s ago: beyond the new 5 s threshold
+        assertThat(d.hasQuorum(split(6, 4, 4))).isFalse();  // 60% < 70%
+        assertThat(log.lines).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "(unset)", value = {
+            "-3      | 60  | option quorum.size: -3 must be a percentage 1..100",
+            "101     | 60  | option quorum.size: 101 must be a percentage 1..100",
+            "(unset) | 60  | option quorum.size: required, not configured",
+            "70      | 30s | option threshold.time: cannot convert the configured value",
+            "70      | -1  | option threshold.time: -1 s must be at least 0"})
+    void anInvalidUpdateIsRejectedAndTheLastGoodOptionsStay(String quorum, String threshold, String reason) throws Exception {
+        DynamicQuorumStrategy d = activate(props("quorum.size", "80"));
+        FakeLogger log = FakeLogger.injectInto(d);
+        Map<String, String> good = d.options();
+
+        Map<String, Object> update = props("threshold.time", threshold);
+        if (quorum != null) update.put("quorum.size", quorum);
+        modify(d, update);
+        assertThat(d.options()).isEqualTo(good);
+        assertThat(d.hasQuorum(split(7, 3, 29))).isFalse(); // still 80% and 30 s
+        assertThat(d.hasQuorum(split(7, 3, 31))).isTrue();
+        assertThat(log.lines).singleElement().asString().startsWith("ERROR dynamic-quorum strategy '" + PID
+                + "': configuration rejected, keeping the last good one: " + reason);
+    }
+
+    @Test
+    void withoutTheDsLoggerAnInvalidUpdateIsIgnoredWithoutThrowing() {
+        DynamicQuorumStrategy d = activate(props("quorum.size", "80"));
+        modify(d, props("quorum.size", "0"));
+        assertThat(d.options()).containsEntry("quorum.size", "80");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.processhub.strategy.quorum.Views.members;
 import static org.processhub.strategy.quorum.Views.startup;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,5 +91,64 @@ class MajorityQuorumStrategyTest {
                 .isEqualTo(tracking.options());
         assertThatThrownBy(() -> new MajorityQuorumStrategy(DsConfig.of(MajorityQuorumStrategy.Config.class,
                 Map.of("initial.cluster.size", "five")))).hasMessageStartingWith("option initial.cluster.size:");
+    }
+
+    // ---- configuration updates (DS @Modified)
+
+    static final String PID = "org.processhub.strategy.quorum.majority~default";
+
+    /** Configuration properties as SCR hands them over: the given options plus the service.pid. */
+    static Map<String, Object> props(Object... keysAndValues) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("service.pid", PID);
+        for (int i = 0; i < keysAndValues.length; i += 2) p.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return p;
+    }
+
+    static MajorityQuorumStrategy activate(Map<String, Object> props) {
+        return new MajorityQuorumStrategy(DsConfig.of(MajorityQuorumStrategy.Config.class, props));
+    }
+
+    static void modify(MajorityQuorumStrategy s, Map<String, Object> props) {
+        s.modified(DsConfig.of(MajorityQuorumStrategy.Config.class, props), props);
+    }
+
+    @Test
+    void aValidUpdateChangesTheRunningInstancesThreshold() throws Exception {
+        MajorityQuorumStrategy s = activate(props());
+        FakeLogger log = FakeLogger.injectInto(s);
+        assertThat(s.hasQuorum(members(1, 1))).isTrue();
+        assertThat(s.hasQuorum(members(2, 10))).isFalse();
+
+        modify(s, props("initial.cluster.size", "5", "track.max.size", "false"));
+        assertThat(s.options()).isEqualTo(Map.of("initial.cluster.size", "5", "track.max.size", "false"));
+        assertThat(s.hasQuorum(members(1, 1))).isFalse(); // needs 3 of 5
+        assertThat(s.hasQuorum(members(3, 10))).isTrue();  // 10 seen no longer counts
+        assertThat(log.lines).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0    | option initial.cluster.size: 0 must be at least 1",
+            "-3   | option initial.cluster.size: -3 must be at least 1",
+            "five | option initial.cluster.size: cannot convert the configured value"})
+    void anInvalidUpdateIsRejectedAndTheLastGoodOptionsStay(String bad, String reason) throws Exception {
+        MajorityQuorumStrategy s = activate(props("initial.cluster.size", "3"));
+        FakeLogger log = FakeLogger.injectInto(s);
+        Map<String, String> good = s.options();
+
+        modify(s, props("initial.cluster.size", bad, "track.max.size", "false"));
+        assertThat(s.options()).isEqualTo(good);
+        assertThat(s.hasQuorum(members(2, 2))).isTrue();
+        assertThat(s.hasQuorum(members(2, 5))).isFalse(); // still tracking the largest size seen
+        assertThat(log.lines).singleElement().asString().startsWith("ERROR majority-quorum strategy '" + PID
+                + "': configuration rejected, keeping the last good one: " + reason);
+    }
+
+    @Test
+    void withoutTheDsLoggerAnInvalidUpdateIsIgnoredWithoutThrowing() {
+        MajorityQuorumStrategy s = activate(props("initial.cluster.size", "3"));
+        modify(s, props("initial.cluster.size", "0"));
+        assertThat(s.options()).containsEntry("initial.cluster.size", "3");
     }
 }

@@ -8,6 +8,10 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -75,26 +79,52 @@ public final class ReplicationStrategy implements RedundancyStrategy {
         }
     }
 
-    private final int factor; // 0: cluster_size
-    private final Model model;
-    private final Signal signal;
+    /** The options, validated; {@code factor} 0 means cluster_size. */
+    private record Settings(int factor, Model model, Signal signal) {}
+
+    // Why volatile and @Modified: an update is applied to this running instance (no reactivation), so an
+    // invalid one can be rejected while the hub keeps using the last good options; readers see one whole.
+    private volatile Settings settings;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger; // null when constructed without DS
 
     @Activate
     public ReplicationStrategy(Config config) {
-        this(Options.read("replication.factor", config::replication_factor),
-                Options.read("replication.model", config::replication_model),
-                Options.read("redundancy.signal", config::redundancy_signal));
+        this.settings = settings(config);
     }
 
     /** Takes the option values as they appear in a configuration file. */
     public ReplicationStrategy(String replicationFactor, String replicationModel, String redundancySignal) {
-        this.factor = parseFactor(replicationFactor);
-        this.model = parse(Model.class, "replication.model", replicationModel);
-        this.signal = parse(Signal.class, "redundancy.signal", redundancySignal);
+        this.settings = settings(replicationFactor, replicationModel, redundancySignal);
     }
 
     public ReplicationStrategy() {
         this("2", "active_active", "none");
+    }
+
+    /**
+     * A configuration update: applied if valid (the same checks as activation), else logged and ignored, so the
+     * last good options stay. Never throws: SCR would then reactivate the component with the bad configuration.
+     */
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        try {
+            settings = settings(config);
+        } catch (RuntimeException e) {
+            Options.rejected(logger, NAME, properties, e);
+        }
+    }
+
+    private static Settings settings(Config config) {
+        return settings(Options.read("replication.factor", config::replication_factor),
+                Options.read("replication.model", config::replication_model),
+                Options.read("redundancy.signal", config::redundancy_signal));
+    }
+
+    private static Settings settings(String replicationFactor, String replicationModel, String redundancySignal) {
+        return new Settings(parseFactor(replicationFactor), parse(Model.class, "replication.model", replicationModel),
+                parse(Signal.class, "redundancy.signal", redundancySignal));
     }
 
     @Override
@@ -104,13 +134,15 @@ public final class ReplicationStrategy implements RedundancyStrategy {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("replication.factor", factor == 0 ? CLUSTER_SIZE : String.valueOf(factor),
-                "replication.model", model.option(),
-                "redundancy.signal", signal.name().toLowerCase(Locale.ROOT));
+        Settings s = settings;
+        return Map.of("replication.factor", s.factor() == 0 ? CLUSTER_SIZE : String.valueOf(s.factor()),
+                "replication.model", s.model().option(),
+                "redundancy.signal", s.signal().name().toLowerCase(Locale.ROOT));
     }
 
     @Override
     public int replicationFactor(int clusterSize) {
+        int factor = settings.factor();
         return factor == 0 ? clusterSize : factor;
     }
 
@@ -118,17 +150,17 @@ public final class ReplicationStrategy implements RedundancyStrategy {
     public Optional<NodeId> activeReplica(String childId, List<NodeId> replicas) {
         // The ring primary rather than Elixir's char-sum pick: when the primary's node dies the ring makes
         // the next replica primary, and that one already runs, so failover needs no restart.
-        if (model == Model.ACTIVE_ACTIVE || replicas.isEmpty()) return Optional.empty();
+        if (settings.model() == Model.ACTIVE_ACTIVE || replicas.isEmpty()) return Optional.empty();
         return Optional.of(replicas.get(0));
     }
 
     @Override
     public Signal signal() {
-        return signal;
+        return settings.signal();
     }
 
     public Model model() {
-        return model;
+        return settings.model();
     }
 
     private static int parseFactor(String value) {

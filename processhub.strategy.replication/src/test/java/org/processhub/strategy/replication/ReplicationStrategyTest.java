@@ -3,6 +3,7 @@ package org.processhub.strategy.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -128,5 +129,88 @@ class ReplicationStrategyTest {
 
         assertThatThrownBy(() -> new ReplicationStrategy(DsConfig.of(ReplicationStrategy.Config.class,
                 Map.of("replication.factor", "0")))).hasMessageStartingWith("option replication.factor:");
+    }
+
+    // ---- configuration updates (DS @Modified)
+
+    static final String PID = "org.processhub.strategy.replication~default";
+
+    /** Configuration properties as SCR hands them over: the given options plus the service.pid. */
+    static Map<String, Object> props(Object... keysAndValues) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("service.pid", PID);
+        for (int i = 0; i < keysAndValues.length; i += 2) p.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return p;
+    }
+
+    static ReplicationStrategy activate(Map<String, Object> props) {
+        return new ReplicationStrategy(DsConfig.of(ReplicationStrategy.Config.class, props));
+    }
+
+    static void modify(ReplicationStrategy s, Map<String, Object> props) {
+        s.modified(DsConfig.of(ReplicationStrategy.Config.class, props), props);
+    }
+
+    @Test
+    void aValidUpdateChangesTheRunningInstance() throws Exception {
+        ReplicationStrategy s = activate(props("replication.factor", "2"));
+        FakeLogger log = FakeLogger.injectInto(s);
+        assertThat(s.replicationFactor(9)).isEqualTo(2);
+        assertThat(s.activeReplica("c1", REPLICAS)).isEmpty();
+
+        modify(s, props("replication.factor", "3", "replication.model", "active_passive", "redundancy.signal", "all"));
+        assertThat(s.options()).isEqualTo(Map.of(
+                "replication.factor", "3", "replication.model", "active_passive", "redundancy.signal", "all"));
+        assertThat(s.replicationFactor(9)).isEqualTo(3);
+        assertThat(s.activeReplica("c1", REPLICAS)).contains(NodeId.of("n3"));
+        assertThat(s.signal()).isEqualTo(Signal.ALL);
+
+        modify(s, props("replication.factor", "cluster_size")); // the others back to their defaults
+        assertThat(s.replicationFactor(9)).isEqualTo(9);
+        assertThat(s.model()).isEqualTo(ReplicationStrategy.Model.ACTIVE_ACTIVE);
+        assertThat(log.lines).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "two", ""})
+    void anInvalidFactorIsRejectedAndTheLastGoodOptionsStay(String bad) throws Exception {
+        ReplicationStrategy s = activate(props("replication.factor", "3", "replication.model", "active_passive"));
+        FakeLogger log = FakeLogger.injectInto(s);
+        Map<String, String> good = s.options();
+
+        // the valid model change in the same update is not applied either: an update is taken whole or not at all
+        modify(s, props("replication.factor", bad, "replication.model", "active_active"));
+        assertThat(s.options()).isEqualTo(good);
+        assertThat(s.replicationFactor(9)).isEqualTo(3);
+        assertThat(s.activeReplica("c1", REPLICAS)).contains(NodeId.of("n3"));
+        assertThat(log.lines).containsExactly("ERROR replication strategy '" + PID + "': configuration rejected, keeping "
+                + "the last good one: option replication.factor: '" + bad + "' must be a whole number of at least 1 or cluster_size");
+    }
+
+    @Test
+    void anInvalidModelOrSignalIsRejectedNamingTheOption() throws Exception {
+        ReplicationStrategy s = activate(props("replication.factor", "4"));
+        FakeLogger log = FakeLogger.injectInto(s);
+        Map<String, String> good = s.options();
+
+        modify(s, props("replication.factor", "5", "replication.model", "active-passive"));
+        modify(s, props("replication.factor", "5", "redundancy.signal", "both"));
+        assertThat(s.options()).isEqualTo(good);
+        assertThat(s.replicationFactor(9)).isEqualTo(4);
+        assertThat(log.lines).hasSize(2);
+        assertThat(log.lines.get(0)).startsWith("ERROR replication strategy '" + PID + "': configuration rejected, "
+                + "keeping the last good one: option replication.model: 'active-passive' must be one of");
+        assertThat(log.lines.get(1)).contains("option redundancy.signal: 'both'");
+
+        modify(s, props("replication.factor", "5")); // a later valid update still applies
+        assertThat(s.replicationFactor(9)).isEqualTo(5);
+        assertThat(log.lines).hasSize(2);
+    }
+
+    @Test
+    void withoutTheDsLoggerAnInvalidUpdateIsIgnoredWithoutThrowing() {
+        ReplicationStrategy s = activate(props("replication.factor", "3"));
+        modify(s, props("replication.factor", "0"));
+        assertThat(s.replicationFactor(9)).isEqualTo(3);
     }
 }
