@@ -61,13 +61,17 @@ public final class DynamicQuorumStrategy implements PartitionToleranceStrategy {
     }
 
     /** The options, validated. */
+    /** Upper bound of threshold.time: far beyond any sensible value, far from Instant's overflow. */
+    static final long MAX_THRESHOLD_SECONDS = 366L * 24 * 3600;
+
     private record Settings(int quorumPercent, Duration threshold) {
         Settings {
             if (quorumPercent < 1 || quorumPercent > 100) {
                 throw new IllegalArgumentException("option quorum.size: " + quorumPercent + " must be a percentage 1..100");
             }
-            if (threshold.isNegative()) {
-                throw new IllegalArgumentException("option threshold.time: " + threshold.toSeconds() + " s must be at least 0");
+            if (threshold.isNegative() || threshold.toSeconds() > MAX_THRESHOLD_SECONDS) {
+                throw new IllegalArgumentException("option threshold.time: " + threshold.toSeconds() + " s must be 0.."
+                        + MAX_THRESHOLD_SECONDS + " (a year)");
             }
         }
     }
