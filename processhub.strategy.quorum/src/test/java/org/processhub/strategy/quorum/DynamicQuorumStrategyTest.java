@@ -163,7 +163,7 @@ class DynamicQuorumStrategyTest {
             "101     | 60  | option quorum.size: 101 must be a percentage 1..100",
             "(unset) | 60  | option quorum.size: required, not configured",
             "70      | 30s | option threshold.time: cannot convert the configured value",
-            "70      | -1  | option threshold.time: -1 s must be at least 0"})
+            "70      | -1  | option threshold.time: -1 s must be 0..31622400"})
     void anInvalidUpdateIsRejectedAndTheLastGoodOptionsStay(String quorum, String threshold, String reason) throws Exception {
         DynamicQuorumStrategy d = activate(props("quorum.size", "80"));
         FakeLogger log = FakeLogger.injectInto(d);
