@@ -3,7 +3,6 @@ package org.processhub.runtime.internal.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,7 @@ class MergeBeaconTest {
 
     @Test
     void theSmallerClusterRejoinsTheLargerOne() throws Exception {
-        int candidate = FreePorts.range("127.0.0.1", 2);
-        while (!free(candidate + 1000) || !free(candidate + 1001)) candidate = FreePorts.range("127.0.0.1", 2);
-        int base = candidate;
+        int base = beaconBase();
         List<List<String>> smallRejoins = new CopyOnWriteArrayList<>();
         List<List<String>> largeRejoins = new CopyOnWriteArrayList<>();
         try (MergeBeacon small = new MergeBeacon(settings(base),
@@ -59,7 +56,7 @@ class MergeBeaconTest {
 
     @Test
     void onEqualSizesTheClusterWhoseOldestSortsFirstWinsAndOtherNamesAreIgnored() throws Exception {
-        int base = FreePorts.range("127.0.0.1", 2);
+        int base = beaconBase();
         List<List<String>> aRejoins = new CopyOnWriteArrayList<>();
         List<List<String>> bRejoins = new CopyOnWriteArrayList<>();
         List<List<String>> otherRejoins = new CopyOnWriteArrayList<>();
@@ -71,7 +68,7 @@ class MergeBeaconTest {
             assertThat(bRejoins.get(0)).containsExactly("127.0.0.1:" + base);
             assertThat(aRejoins).isEmpty();
         }
-        int base2 = FreePorts.range("127.0.0.1", 2);
+        int base2 = beaconBase();
         try (MergeBeacon big = new MergeBeacon(settings(base2),
                 () -> new MergeBeacon.Answer("other-cluster", "a", 9, "127.0.0.1:" + base2), x -> {}, timer, Log.NONE);
              MergeBeacon lone = new MergeBeacon(settings(base2),
@@ -83,7 +80,7 @@ class MergeBeaconTest {
 
     @Test
     void withASecretOnlyBeaconsThatKnowItAreBelieved() throws Exception {
-        int base = FreePorts.range("127.0.0.1", 2);
+        int base = beaconBase();
         Secret ours = Secret.of("the secret of this cluster", "secret");
         Secret theirs = Secret.of("a secret of another cluster", "secret");
         List<List<String>> rejoins = new CopyOnWriteArrayList<>();
@@ -94,19 +91,31 @@ class MergeBeaconTest {
             Thread.sleep(800); // several probe rounds
             assertThat(rejoins).as("a bigger cluster without our secret does not lure us away").isEmpty();
         }
-        try (MergeBeacon small = new MergeBeacon(settings(base).withSecurity(ours, null),
-                () -> new MergeBeacon.Answer("processhub", "z", 1, "127.0.0.1:" + base), rejoins::add, timer, Log.NONE);
-             MergeBeacon friend = new MergeBeacon(settings(base).withSecurity(ours, null),
-                () -> new MergeBeacon.Answer("processhub", "a", 2, "127.0.0.1:" + (base + 1)), x -> {}, timer, Log.NONE)) {
+        int base3 = beaconBase();
+        try (MergeBeacon small = new MergeBeacon(settings(base3).withSecurity(ours, null),
+                () -> new MergeBeacon.Answer("processhub", "z", 1, "127.0.0.1:" + base3), rejoins::add, timer, Log.NONE);
+             MergeBeacon friend = new MergeBeacon(settings(base3).withSecurity(ours, null),
+                () -> new MergeBeacon.Answer("processhub", "a", 2, "127.0.0.1:" + (base3 + 1)), x -> {}, timer, Log.NONE)) {
             assertThat(await(() -> !rejoins.isEmpty())).as("the same secret is believed").isTrue();
         }
     }
 
+    /** Two free discovery ports whose beacon ports (+1000) are free too: other processes take ports at random. */
+    static int beaconBase() {
+        for (int i = 0; i < 100; i++) {
+            int base = FreePorts.range("127.0.0.1", 2);
+            if (free(base + 1000) && free(base + 1001)) return base;
+        }
+        throw new IllegalStateException("no free beacon ports");
+    }
+
     private static boolean free(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            return false;
-        } catch (IOException e) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
             return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }
