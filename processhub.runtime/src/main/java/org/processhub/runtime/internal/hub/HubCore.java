@@ -147,6 +147,7 @@ public final class HubCore implements ProcessHub {
 
     // read from any thread
     private volatile HubStrategies strategies;
+    private volatile boolean activeAware;
     private Map<String, String> appliedDigest; // loop-confined: the strategies' digest last put into effect
     private Duration appliedSyncInterval;
     private volatile List<NodeId> memberList;
@@ -213,6 +214,7 @@ public final class HubCore implements ProcessHub {
                 }, () -> this, cluster::nextIncarnation, java.time.Clock.systemUTC(), log);
         this.calls = new Calls(this, cluster, supervisor, log);
         appliedDigest = strategies.digest();
+        activeAware = namesActive(strategies);
         members.put(self, appliedDigest);
         memberList = List.of(self);
         placement = strategies.distribution().placement(memberList);
@@ -274,6 +276,7 @@ public final class HubCore implements ProcessHub {
             if (next.equals(strategies) && digest.equals(appliedDigest)) return;
             Map<String, String> before = appliedDigest;
             strategies = next;
+            activeAware = namesActive(next);
             appliedDigest = digest;
             members.put(self, digest);
             placement = next.distribution().placement(memberList);
@@ -478,8 +481,20 @@ public final class HubCore implements ProcessHub {
     }
 
     /** The instances that should receive casts and calls: the active one, or all when all are active. */
+    /**
+     * Whether the redundancy strategy ever names an active replica (active/passive replication). Asked once per
+     * strategy; when it does not (singularity, active/active), lookups skip the ring entirely.
+     */
+    private static boolean namesActive(HubStrategies s) {
+        return s.redundancy().activeReplica("probe", List.of(NodeId.of("probe-a"), NodeId.of("probe-b"))).isPresent();
+    }
+
+    private Optional<NodeId> activeOf(String childId) {
+        return activeAware ? strategies.redundancy().activeReplica(childId, ownersNow(childId)) : Optional.empty();
+    }
+
     List<ProcessRef> activeRefs(ChildInfo row) {
-        Optional<NodeId> active = strategies.redundancy().activeReplica(row.childId(), ownersNow(row.childId()));
+        Optional<NodeId> active = activeOf(row.childId());
         if (active.isPresent()) {
             for (ProcessRef r : row.refs()) {
                 if (r.node().equals(active.get())) return List.of(r);
@@ -489,12 +504,12 @@ public final class HubCore implements ProcessHub {
     }
 
     private ChildInfo withActive(ChildInfo row) {
-        Optional<NodeId> active = strategies.redundancy().activeReplica(row.childId(), ownersNow(row.childId()));
+        Optional<NodeId> active = activeOf(row.childId());
         return active.isEmpty() ? row : new ChildInfo(row.spec(), row.refs(), active, row.metadata());
     }
 
     private Mode modeFor(String childId) {
-        Optional<NodeId> active = strategies.redundancy().activeReplica(childId, ownersNow(childId));
+        Optional<NodeId> active = activeOf(childId);
         return active.isPresent() && !active.get().equals(self) ? Mode.PASSIVE : Mode.ACTIVE;
     }
 
