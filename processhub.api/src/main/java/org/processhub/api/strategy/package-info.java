@@ -6,5 +6,5 @@
  * the runtime owns all state and all messaging.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.processhub.api.strategy;

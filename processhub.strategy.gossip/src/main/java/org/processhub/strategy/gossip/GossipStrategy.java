@@ -1,5 +1,6 @@
 package org.processhub.strategy.gossip;
 
+import org.processhub.api.strategy.StrategyOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -105,14 +106,14 @@ public final class GossipStrategy implements SynchronizationStrategy {
         try {
             settings = settings(config);
         } catch (RuntimeException e) {
-            Options.rejected(logger, NAME, properties, e);
+            if (logger != null) logger.error(StrategyOptions.rejectedMessage(NAME, properties, e));
         }
     }
 
     private static Settings settings(Config config) {
-        return new Settings(Duration.ofMillis(Options.read("sync.interval", config::sync_interval)),
-                Options.read("recipients", config::recipients),
-                Options.read("restricted.init", config::restricted_init));
+        return new Settings(Duration.ofMillis(StrategyOptions.read("sync.interval", config::sync_interval)),
+                StrategyOptions.read("recipients", config::recipients),
+                StrategyOptions.read("restricted.init", config::restricted_init));
     }
 
     @Override

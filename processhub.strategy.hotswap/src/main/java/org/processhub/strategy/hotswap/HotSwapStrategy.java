@@ -1,5 +1,6 @@
 package org.processhub.strategy.hotswap;
 
+import org.processhub.api.strategy.StrategyOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -81,13 +82,13 @@ public final class HotSwapStrategy implements MigrationStrategy {
         try {
             plan = planOf(config);
         } catch (RuntimeException e) {
-            Options.rejected(logger, NAME, properties, e);
+            if (logger != null) logger.error(StrategyOptions.rejectedMessage(NAME, properties, e));
         }
     }
 
     private static Plan planOf(Config config) {
-        return planOf(Duration.ofMillis(Options.read("retention", config::retention)),
-                Options.read("handover", config::handover));
+        return planOf(Duration.ofMillis(StrategyOptions.read("retention", config::retention)),
+                StrategyOptions.read("handover", config::handover));
     }
 
     private static Plan planOf(Duration retention, boolean handover) {

@@ -1,5 +1,6 @@
 package org.processhub.strategy.quorum;
 
+import org.processhub.api.strategy.StrategyOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -105,14 +106,14 @@ public final class DynamicQuorumStrategy implements PartitionToleranceStrategy {
         try {
             settings = settings(config, properties);
         } catch (RuntimeException e) {
-            Options.rejected(logger, NAME, properties, e);
+            if (logger != null) logger.error(StrategyOptions.rejectedMessage(NAME, properties, e));
         }
     }
 
     private static Settings settings(Config config, Map<String, Object> properties) {
-        Options.require(properties, "quorum.size");
-        return new Settings(Options.read("quorum.size", config::quorum_size),
-                Duration.ofSeconds(Options.read("threshold.time", config::threshold_time)));
+        StrategyOptions.require(properties, "quorum.size");
+        return new Settings(StrategyOptions.read("quorum.size", config::quorum_size),
+                Duration.ofSeconds(StrategyOptions.read("threshold.time", config::threshold_time)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.processhub.strategy.quorum;
 
+import org.processhub.api.strategy.StrategyOptions;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -88,13 +89,13 @@ public final class MajorityQuorumStrategy implements PartitionToleranceStrategy 
         try {
             settings = settings(config);
         } catch (RuntimeException e) {
-            Options.rejected(logger, NAME, properties, e);
+            if (logger != null) logger.error(StrategyOptions.rejectedMessage(NAME, properties, e));
         }
     }
 
     private static Settings settings(Config config) {
-        return new Settings(Options.read("initial.cluster.size", config::initial_cluster_size),
-                Options.read("track.max.size", config::track_max_size));
+        return new Settings(StrategyOptions.read("initial.cluster.size", config::initial_cluster_size),
+                StrategyOptions.read("track.max.size", config::track_max_size));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.processhub.strategy.quorum;
 
+import org.processhub.api.strategy.StrategyOptions;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -86,14 +87,14 @@ public final class StaticQuorumStrategy implements PartitionToleranceStrategy {
         try {
             settings = settings(config, properties);
         } catch (RuntimeException e) {
-            Options.rejected(logger, NAME, properties, e);
+            if (logger != null) logger.error(StrategyOptions.rejectedMessage(NAME, properties, e));
         }
     }
 
     private static Settings settings(Config config, Map<String, Object> properties) {
-        Options.require(properties, "quorum.size");
-        return new Settings(Options.read("quorum.size", config::quorum_size),
-                Options.read("startup.confirm", config::startup_confirm));
+        StrategyOptions.require(properties, "quorum.size");
+        return new Settings(StrategyOptions.read("quorum.size", config::quorum_size),
+                StrategyOptions.read("startup.confirm", config::startup_confirm));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.processhub.strategy.quorum;
 
+import org.processhub.testing.DsConfig;
+import org.processhub.testing.FakeLogger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.processhub.strategy.quorum.Views.NOW;

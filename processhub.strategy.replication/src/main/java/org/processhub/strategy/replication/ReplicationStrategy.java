@@ -1,5 +1,6 @@
 package org.processhub.strategy.replication;
 
+import org.processhub.api.strategy.StrategyOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -112,14 +113,14 @@ public final class ReplicationStrategy implements RedundancyStrategy {
         try {
             settings = settings(config);
         } catch (RuntimeException e) {
-            Options.rejected(logger, NAME, properties, e);
+            if (logger != null) logger.error(StrategyOptions.rejectedMessage(NAME, properties, e));
         }
     }
 
     private static Settings settings(Config config) {
-        return settings(Options.read("replication.factor", config::replication_factor),
-                Options.read("replication.model", config::replication_model),
-                Options.read("redundancy.signal", config::redundancy_signal));
+        return settings(StrategyOptions.read("replication.factor", config::replication_factor),
+                StrategyOptions.read("replication.model", config::replication_model),
+                StrategyOptions.read("redundancy.signal", config::redundancy_signal));
     }
 
     private static Settings settings(String replicationFactor, String replicationModel, String redundancySignal) {

@@ -1,4 +1,4 @@
-package org.processhub.strategy.replication;
+package org.processhub.testing;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -9,10 +9,10 @@ import java.util.Map;
  * {@code a.b}; a missing property falls back to the element's default (bnd writes the defaults into the
  * component description), else to 0/false/null; strings are converted on read and a bad one throws, as in SCR.
  */
-final class DsConfig {
+public final class DsConfig {
     private DsConfig() {}
 
-    static <A> A of(Class<A> type, Map<String, ?> properties) {
+    public static <A> A of(Class<A> type, Map<String, ?> properties) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "toString": return "DsConfig" + properties;

@@ -1,4 +1,4 @@
-package org.processhub.strategy.hotswap;
+package org.processhub.testing;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
@@ -12,11 +12,11 @@ import org.osgi.service.log.Logger;
  * A stand-in for the OSGi Logger DS injects into a component's {@code logger} field: records every line logged,
  * as {@code LEVEL message} with the {} placeholders filled in.
  */
-final class FakeLogger {
-    final List<String> lines = new ArrayList<>();
+public final class FakeLogger {
+    public final List<String> lines = new ArrayList<>();
 
     /** Puts a fake logger into {@code component}'s {@code logger} field, as DS field injection would. */
-    static FakeLogger injectInto(Object component) throws ReflectiveOperationException {
+    public static FakeLogger injectInto(Object component) throws ReflectiveOperationException {
         FakeLogger fake = new FakeLogger();
         Field field = component.getClass().getDeclaredField("logger");
         field.setAccessible(true);
