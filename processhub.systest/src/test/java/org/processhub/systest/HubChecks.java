@@ -99,7 +99,8 @@ final class HubChecks {
         String last = "";
         Map<String, String> running = null;
         while (System.nanoTime() < deadline) {
-            running = parse(nodes.get(0).run("hub:ps --global default", NodeCluster.CMD));
+            List<String> global = nodes.get(0).run("hub:ps --global default", NodeCluster.CMD);
+            running = parse(global);
             if (running != null && running.size() == children) {
                 boolean agree = true;
                 for (NodeProcess p : nodes) {
@@ -112,7 +113,7 @@ final class HubChecks {
                 }
                 if (agree) return running;
             } else {
-                last = running == null ? "a child runs twice (or an error line)" : running.size() + " children running";
+                last = running == null ? "children running twice (or an error line): " + unparsable(global) : running.size() + " children running";
             }
             Thread.sleep(200);
         }
@@ -158,6 +159,11 @@ final class HubChecks {
             m.put(parts[0], parts[1]);
         }
         return m;
+    }
+
+    /** The first lines {@link #parse} rejects, for a failure message. */
+    private static List<String> unparsable(List<String> lines) {
+        return lines.stream().filter(l -> l.split(" ").length != 2 || l.contains(",")).limit(10).toList();
     }
 
     /** {@code hub:ps --global default} on one node, as child → list of nodes running it (no parsing shortcuts). */

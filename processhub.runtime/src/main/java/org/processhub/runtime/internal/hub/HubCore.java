@@ -125,6 +125,7 @@ public final class HubCore implements ProcessHub {
     private final TreeMap<NodeId, Map<String, String>> members = new TreeMap<>();
     private final List<MembershipView.Departure> departures = new ArrayList<>();
     private int maxSeen = 1;
+    private long membershipChanged = System.nanoTime(); // loop thread: when the member list last changed
     private final Map<Long, StartCollector> starts = new HashMap<>();
     private final Map<Long, StopCollector> stops = new HashMap<>();
     private final Map<Long, PendingMigration> migrations = new HashMap<>();
@@ -647,6 +648,7 @@ public final class HubCore implements ProcessHub {
         if (a.replyWanted()) send(a.node(), announce(false));
         if (known) return;
         memberList = List.copyOf(members.keySet());
+        membershipChanged = System.nanoTime();
         maxSeen = Math.max(maxSeen, memberList.size());
         departures.removeIf(d -> d.node().equals(a.node()));
         placement = strategies.distribution().placement(memberList);
@@ -686,6 +688,7 @@ public final class HubCore implements ProcessHub {
         mismatched.remove(node);
         syncs.remove(node);
         memberList = List.copyOf(members.keySet());
+        membershipChanged = System.nanoTime();
         departures.add(new MembershipView.Departure(node, Instant.now()));
         if (departures.size() > 1000) departures.remove(0);
         placement = strategies.distribution().placement(memberList);
@@ -1141,12 +1144,28 @@ public final class HubCore implements ProcessHub {
             if (!mine.isEmpty()) startLocal(mine, true, r -> {});
         }
         if (memberList.size() < 2) return;
+        repairMisplaced();
         if ("true".equals(strategies.synchronization().options().get("restricted.init"))) {
             // gossip with restricted.init: only the first member starts a round; the round reaches everyone
             if (self.equals(memberList.get(0))) joinRound(new SyncRound(hubId, self, System.currentTimeMillis(), List.of()));
             return;
         }
         pushSnapshot();
+    }
+
+    /**
+     * Self-healing: once the members have been stable for a sync interval, a local child this node does not
+     * own is a leftover of concurrent joins and leaves (a split-brain merge, a move sent on a stale view, a
+     * restart of a node that only rejoined). No membership event will come to fix it, so rebalance now: a
+     * duplicate stops here, a misplaced child moves to its owner.
+     */
+    private void repairMisplaced() {
+        if (System.nanoTime() - membershipChanged < strategies.synchronization().syncInterval().toNanos()) return;
+        int rf = replicationFactor(memberList.size());
+        long misplaced = supervisor.cells().stream().filter(c -> !placement.owners(c.childId(), rf).contains(self)).count();
+        if (misplaced == 0) return;
+        log.info("hub " + hubId + ": " + misplaced + " child(ren) run here that this node does not own; repairing");
+        loop.post(LOW, () -> rebalance(Optional.empty(), "repair"));
     }
 
     /** Sends what runs here to the members the synchronization strategy picks. */

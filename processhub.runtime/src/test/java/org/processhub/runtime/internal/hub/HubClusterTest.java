@@ -222,6 +222,30 @@ class HubClusterTest {
     }
 
     @Test
+    void aChildLeftOnANodeThatDoesNotOwnItIsRepairedWithoutAnyMembershipChange() throws Exception {
+        try (TestCluster tc = new TestCluster()) {
+            List<HubCore> hubs = new ArrayList<>();
+            for (String n : List.of("a", "b")) hubs.add(tc.startHub(tc.startNode(n), "h"));
+            assertThat(await(WAIT, () -> allSee(hubs, 2))).isTrue();
+            get(hubs.get(0).startChildren(counters("c", 50), StartOptions.DEFAULTS));
+            assertThat(await(WAIT, () -> converged(hubs, 50))).isTrue();
+            HubCore a = hubs.get(0);
+            HubCore b = hubs.get(1);
+            // what a merge of two sides or a move sent on a stale view leaves behind: b runs a duplicate of a
+            // child a owns and runs, and a child a owns that runs nowhere else
+            String dup = a.supervisor().cells().iterator().next().childId();
+            String stray = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "s" + i)
+                    .filter(id -> a.owners(id).equals(List.of(a.localNode()))).findFirst().orElseThrow();
+            get(b.supervisor().start(counter(dup), Map.of(), org.processhub.api.Mode.ACTIVE, false, null));
+            get(b.supervisor().start(counter(stray), Map.of(), org.processhub.api.Mode.ACTIVE, false, null));
+            assertThat(converged(hubs, 51)).isFalse();
+            assertThat(await(WAIT, () -> converged(hubs, 51)))
+                    .as("b stops its duplicate of %s and moves %s to its owner a", dup, stray).isTrue();
+            assertThat(a.supervisor().get(stray)).isPresent();
+        }
+    }
+
+    @Test
     void hotSwapKeepsStateAcrossAJoinAndAGracefulStop() throws Exception {
         MigrationStrategy hot = new MigrationStrategy() {
             public String name() {
