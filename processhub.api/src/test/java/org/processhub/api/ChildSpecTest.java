@@ -45,6 +45,32 @@ class ChildSpecTest {
     }
 
     @Test
+    void factoryNamesAreAcceptedExactlyWhenTheyMatchTheDocumentedPattern() {
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+        List<String> names = new java.util.ArrayList<>(List.of("a", "Z9", "counter", "a.b-c_d", "9", ".a", "-a", "_a",
+                "a b", "a/b", "ä", "a:b", "x".repeat(128), "x".repeat(129), "a\n", "a..", "a-"));
+        java.util.Random r = new java.util.Random(7);
+        String alphabet = "aZ09._- /:éÿ\u0000";
+        for (int i = 0; i < 5000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(6); k >= 0; k--) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            names.add(b.toString());
+        }
+        for (String n : names) {
+            boolean ok = documented.matcher(n).matches();
+            if (ok) assertThat(ChildSpec.of("c", n).factory()).isEqualTo(n);
+            else assertThatThrownBy(() -> ChildSpec.of("c", n)).as("factory '%s'", n).isInstanceOf(InvalidSpecException.class);
+        }
+    }
+
+    @Test
+    void emptyArgsAreOneSharedImmutableMap() {
+        assertThat(ChildSpec.of("a", "kv").args()).isSameAs(ChildSpec.of("b", "kv", new HashMap<>()).args()).hasSize(0);
+        assertThat(ChildSpec.of("a", "kv", null).args()).isEmpty();
+        assertThatThrownBy(() -> ChildSpec.of("a", "kv").args().put("k", 1)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void argumentsMustBeAllowedPayloads() {
         assertThatThrownBy(() -> ChildSpec.of("c1", "kv", Map.of("t", new Object())))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("argument 't'").hasMessageContaining("java.lang.Object");

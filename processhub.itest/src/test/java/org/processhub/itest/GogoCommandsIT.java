@@ -67,7 +67,7 @@ class GogoCommandsIT {
         assertThat(run(shell, "hub:status gogo").lines()).contains("alive: true", "locked: false", "partitioned: false",
                 "nodes: 1", "children.local: 2", "children.registry: 2", "strategy.redundancy: singularity",
                 "strategy.migration: coldswap", "strategy.partitionTolerance: divergence",
-                "strategy.distribution: consistent-hashing(virtual.nodes=1024)");
+                "strategy.distribution: consistent-hashing(virtual.nodes=8192)");
         String many = run(shell, "hub:startmany gogo m 250 counter");
         assertThat(many.lines().reduce((a, b) -> b).orElse("")).matches("started 250 of 250 in \\d+ ms");
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("progress 250/250");

@@ -48,10 +48,12 @@ public final class Hook<T> {
 
     private final String name;
     private final Class<T> payloadType;
+    private final String topic;
 
     private Hook(String name, Class<T> payloadType) {
         this.name = name;
         this.payloadType = payloadType;
+        this.topic = "org/processhub/hook/" + name.toUpperCase(java.util.Locale.ROOT);
     }
 
     public String name() {
@@ -64,7 +66,7 @@ public final class Hook<T> {
 
     /** The EventAdmin topic this hook is posted on. */
     public String topic() {
-        return "org/processhub/hook/" + name.toUpperCase(java.util.Locale.ROOT);
+        return topic;
     }
 
     /** The hook with that name. */

@@ -18,8 +18,11 @@ import org.processhub.runtime.internal.log.Log;
  * external {@link Sink} (EventAdmin). Handler lists are copy-on-write arrays, so firing takes no lock.
  */
 public final class HookDispatcher implements Hooks {
-    /** Receives every fired hook after the handlers ran, e.g. to post it to EventAdmin. */
+    /** Receives fired hooks after the handlers ran, e.g. to post them to EventAdmin. */
     public interface Sink {
+        /** Whether anyone listens for {@code hook} there (if not, it is neither built nor published). */
+        boolean wants(Hook<?> hook);
+
         void publish(String hubId, Hook<?> hook, Object payload);
     }
 
@@ -83,7 +86,8 @@ public final class HookDispatcher implements Hooks {
 
     /** True if firing {@code hook} would reach anyone: lets callers skip building payloads. */
     public boolean wanted(Hook<?> hook) {
-        return handlers.containsKey(hook) || sink != null;
+        Sink s = sink;
+        return handlers.containsKey(hook) || (s != null && s.wants(hook));
     }
 
     /** Runs the handlers of {@code hook} with {@code payload}; a failing handler is logged and skipped. */
@@ -96,7 +100,7 @@ public final class HookDispatcher implements Hooks {
             }
         }
         Sink s = sink;
-        if (s != null) {
+        if (s != null && s.wants(hook)) {
             try {
                 s.publish(hubId, hook, payload);
             } catch (RuntimeException ex) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,6 +21,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -35,6 +38,7 @@ import org.processhub.api.strategy.PartitionToleranceStrategy;
 import org.processhub.api.strategy.RedundancyStrategy;
 import org.processhub.api.strategy.SynchronizationStrategy;
 import org.processhub.runtime.internal.cluster.Cluster;
+import org.processhub.runtime.internal.hooks.HookDispatcher;
 import org.processhub.runtime.internal.hub.HubCore;
 import org.processhub.runtime.internal.hub.HubSettings;
 import org.processhub.runtime.internal.hub.HubStrategies;
@@ -107,6 +111,7 @@ public final class HubComponent {
     private volatile SynchronizationStrategy synchronization;
     private volatile PartitionToleranceStrategy partitionTolerance;
     private volatile EventAdmin eventAdmin;
+    private final EventTopics eventTopics = new EventTopics();
 
     private final Map<HookHandler<?>, Map<String, Object>> whiteboard = new HashMap<>();
     private BundleContext context;
@@ -161,7 +166,17 @@ public final class HubComponent {
             throw e;
         }
         core = new HubCore(settings, cluster, strategies(), factories, log);
-        core.hookDispatcher().setSink(this::publish);
+        core.hookDispatcher().setSink(new HookDispatcher.Sink() {
+            @Override
+            public boolean wants(Hook<?> hook) {
+                return eventAdmin != null && eventTopics.wants(hook);
+            }
+
+            @Override
+            public void publish(String hubId, Hook<?> hook, Object payload) {
+                HubComponent.this.publish(hubId, hook, payload);
+            }
+        });
         whiteboard.forEach(this::registerHook);
         core.start();
         Hashtable<String, Object> props = new Hashtable<>();
@@ -281,6 +296,20 @@ public final class HubComponent {
 
     void unbindEventAdmin(EventAdmin ea) {
         if (eventAdmin == ea) eventAdmin = null;
+    }
+
+    // only the references: taking the handler services would activate them
+    @Reference(service = EventHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addEventHandler(ServiceReference<EventHandler> ref) {
+        eventTopics.put(ref.getProperty(Constants.SERVICE_ID), ref.getProperty(EventConstants.EVENT_TOPIC));
+    }
+
+    void updatedEventHandler(ServiceReference<EventHandler> ref) {
+        addEventHandler(ref);
+    }
+
+    void removeEventHandler(ServiceReference<EventHandler> ref) {
+        eventTopics.remove(ref.getProperty(Constants.SERVICE_ID));
     }
 
     // ---- whiteboard hook handlers

@@ -100,6 +100,13 @@ public final class WireCodec {
     private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
     /** Largest NodeId name (NodeId's own rule). */
     private static final int MAX_NODE_NAME = 255;
+    /**
+     * Decoded node ids and factory names, shared: every registry row holds both, and a copy per row cost
+     * ~110 bytes on every node. Bounded, so a peer sending made-up names cannot grow it without limit.
+     */
+    private static final int MAX_CANONICAL = 4096;
+    private static final Map<String, NodeId> NODES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     // Fewest bytes an element can take on the wire: counts are checked against them before allocating.
     private static final int MIN_STRING = 1;
@@ -557,8 +564,12 @@ public final class WireCodec {
     private static NodeId readNode(WireInput in) {
         int at = in.offset();
         String name = in.readString(MAX_NODE_NAME, "node name");
+        NodeId known = NODES.get(name);
+        if (known != null) return known;
         try {
-            return new NodeId(name);
+            NodeId node = new NodeId(name);
+            if (NODES.size() < MAX_CANONICAL) NODES.putIfAbsent(name, node);
+            return node;
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid node name " + quote(name) + " at offset " + at, e);
         }
@@ -579,7 +590,7 @@ public final class WireCodec {
     private static ChildSpec readSpec(WireInput in) {
         int at = in.offset();
         String id = in.readString(ChildSpec.MAX_ID_LENGTH, "child id");
-        String factory = in.readString();
+        String factory = canonicalFactory(in.readString());
         int n = in.readCount(MIN_ARG, "argument");
         Map<String, Object> args;
         if (n == 0) {
@@ -608,6 +619,13 @@ public final class WireCodec {
         } catch (InvalidSpecException e) {
             throw new WireFormatException("invalid child spec at offset " + at + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String canonicalFactory(String name) {
+        String known = FACTORIES.get(name);
+        if (known != null) return known;
+        if (FACTORIES.size() < MAX_CANONICAL && name.length() <= 128) FACTORIES.putIfAbsent(name, name);
+        return name;
     }
 
     private static Map<String, String> readStringMap(WireInput in, String what) {

@@ -45,15 +45,28 @@ class HookDispatcherTest {
     }
 
     @Test
-    void aFailingHandlerDoesNotStopTheOthersAndTheSinkSeesEveryEvent() {
+    void aFailingHandlerDoesNotStopTheOthersAndTheSinkSeesWhatItWants() {
         List<String> published = new ArrayList<>();
-        hooks.setSink((hub, hook, payload) -> published.add(hub + ":" + hook.name() + ":" + payload));
+        hooks.setSink(new HookDispatcher.Sink() {
+            @Override
+            public boolean wants(Hook<?> hook) {
+                return hook != Hook.CLUSTER_LEAVE;
+            }
+
+            @Override
+            public void publish(String hub, Hook<?> hook, Object payload) {
+                published.add(hub + ":" + hook.name() + ":" + payload);
+            }
+        });
         hooks.register(Hook.CLUSTER_JOIN, "boom", 10, n -> {
             throw new IllegalStateException("boom");
         });
         hooks.register(Hook.CLUSTER_JOIN, "ok", 0, n -> calls.add("ok"));
         hooks.fire(Hook.CLUSTER_JOIN, NodeId.of("n1"));
+        hooks.fire(Hook.CLUSTER_LEAVE, NodeId.of("n1"));
         assertThat(calls).containsExactly("ok");
-        assertThat(published).containsExactly("h:cluster_join:n1");
+        assertThat(published).as("only what the sink wants").containsExactly("h:cluster_join:n1");
+        assertThat(hooks.wanted(Hook.CLUSTER_JOIN)).isTrue();
+        assertThat(hooks.wanted(Hook.CLUSTER_LEAVE)).isFalse();
     }
 }

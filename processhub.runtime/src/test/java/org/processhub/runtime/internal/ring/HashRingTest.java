@@ -51,20 +51,28 @@ class HashRingTest {
         assertThatThrownBy(() -> new HashRing(nodes(1), 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** Balance goal: with 100k children, max/mean per node stays ≤ 1.10 (the figure reached is printed). */
+    /**
+     * Balance goal (DESIGN §9): with 100k children, max/mean per node ≤ 1.05 at 2–10 nodes, whatever the node
+     * names (vnode positions depend on them): 12 random name sets per size, in the default naming style.
+     */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 5, 10})
     void balanceWithDefaultVirtualNodes(int n) {
-        HashRing r = new HashRing(nodes(n), HashRing.DEFAULT_VIRTUAL_NODES);
-        Map<NodeId, Integer> counts = new HashMap<>();
-        for (int i = 0; i < CHILDREN; i++) {
-            counts.merge(r.owner("child-" + i), 1, Integer::sum);
+        java.util.Random random = new java.util.Random(n);
+        double worst = 0;
+        for (int set = 0; set < 12; set++) {
+            List<NodeId> names = new ArrayList<>();
+            for (int i = 0; i < n; i++) names.add(NodeId.of("10.0." + random.nextInt(256) + "." + random.nextInt(256) + "-" + (1000 + random.nextInt(60000))));
+            HashRing r = new HashRing(names, HashRing.DEFAULT_VIRTUAL_NODES);
+            Map<NodeId, Integer> counts = new HashMap<>();
+            for (int i = 0; i < CHILDREN; i++) {
+                counts.merge(r.owner("child-" + i), 1, Integer::sum);
+            }
+            assertThat(counts).hasSize(n);
+            worst = Math.max(worst, Collections.max(counts.values()) / ((double) CHILDREN / n));
         }
-        double mean = (double) CHILDREN / n;
-        double ratio = Collections.max(counts.values()) / mean;
-        System.out.printf("ring balance: nodes=%d vnodes=%d max/mean=%.4f%n", n, r.virtualNodes(), ratio);
-        assertThat(counts).hasSize(n);
-        assertThat(ratio).isLessThanOrEqualTo(1.10);
+        System.out.printf("ring balance: nodes=%d vnodes=%d worst max/mean of 12 name sets=%.4f%n", n, HashRing.DEFAULT_VIRTUAL_NODES, worst);
+        assertThat(worst).isLessThanOrEqualTo(1.05);
     }
 
     /** A join moves only children that go to the new node, about 1/(N+1) of them. */
