@@ -115,7 +115,13 @@ public final class ClusterDriver {
             Node b = n.get(1);
             Node victim = n.get(2);
 
+            Map<String, Long> heapBefore = new LinkedHashMap<>();
+            if (o.clusterHeap) for (Node x : n) heapBefore.put(x.name, Long.parseLong(x.bench("bench:heap " + HUB, CMD).get("used")));
+
             // 1. start throughput
+            if (o.jfr && c.isProcessHub()) for (Node x : n) Machine.jcmd(x.pid(), "JFR.start", "name=start", "settings=profile");
+            Map<String, Long> cpu0 = new LinkedHashMap<>();
+            for (Node x : n) cpu0.put(x.name, Machine.cpuMs(x.pid()));
             Node.Pending awB = b.submit("bench:await " + HUB + " s_ " + k + " " + CMD.toMillis());
             Node.Pending awC = victim.submit("bench:await " + HUB + " s_ " + k + " " + CMD.toMillis());
             Map<String, String> s = a.bench("bench:startmany " + HUB + " s_ " + k + " bench " + Math.min(o.batch, k), CMD);
@@ -124,6 +130,16 @@ public final class ClusterDriver {
             long t0 = Long.parseLong(s.get("t0"));
             long started = Long.parseLong(s.get("started"));
             long visibleA = Long.parseLong(s.get("visible"));
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            long cpuTotal = 0;
+            for (Node x : n) {
+                long used = Machine.cpuMs(x.pid()) - cpu0.get(x.name);
+                cpu.put(x.name, used);
+                cpuTotal += used;
+            }
+            if (o.jfr && c.isProcessHub()) {
+                for (Node x : n) Machine.jcmd(x.pid(), "JFR.dump", "name=start", "filename=" + c.dir.resolve(x.name + "-start.jfr"));
+            }
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("ok", Integer.parseInt(s.get("ok")));
             start.put("errors", Integer.parseInt(s.get("errors")));
@@ -137,6 +153,8 @@ public final class ClusterDriver {
             start.put("total_ms", ms(end - t0));
             start.put("children_per_s", complete ? Math.round(k / ((end - t0) / 1e9)) : 0);
             start.put("running_per_s", Math.round(k / ((started - t0) / 1e9)));
+            start.put("cpu_ms_per_node", cpu);
+            start.put("cpu_us_per_child_all_nodes", Stats.round(cpuTotal * 1000.0 / k));
             r.put("start", start);
 
             // 2. placement, and the correctness of what runs
@@ -149,6 +167,17 @@ public final class ClusterDriver {
             if (c.isProcessHub()) placement.put("matches_ring_1024", perNode.equals(ringPrediction(List.of("n1", "n2", "n3"), k)));
             r.put("placement", placement);
             r.put("check_after_start", check(a, k));
+            if (o.clusterHeap) {
+                Map<String, Object> heap = new LinkedHashMap<>();
+                long total = 0;
+                for (Node x : n) {
+                    long d = Long.parseLong(x.bench("bench:heap " + HUB, CMD).get("used")) - heapBefore.get(x.name);
+                    heap.put(x.name, Stats.round(d / (double) k));
+                    total += d;
+                }
+                heap.put("cluster", Stats.round(total / (double) k));
+                r.put("heap_bytes_per_child", heap);
+            }
 
             // 3. propagation and calls, on the smallest K
             if (smallest) {
@@ -320,16 +349,16 @@ public final class ClusterDriver {
         return m;
     }
 
-    /** Starts 100k more at a time until the heap after GC passes 90 % of max, a start fails or 3 minutes pass. */
+    /** Starts 200k more at a time until the heap after GC passes 90 % of max, a start fails or 4 minutes pass. */
     Map<String, Object> fill(Node n, int already, long max) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         int total = already;
         long t0 = System.nanoTime();
         List<String> steps = new ArrayList<>();
-        for (int i = 0; i < 100 && System.nanoTime() - t0 < Duration.ofMinutes(3).toNanos(); i++) {
+        for (int i = 0; i < 100 && System.nanoTime() - t0 < Duration.ofMinutes(4).toNanos(); i++) {
             Map<String, String> s;
             try {
-                s = n.bench("bench:startmany " + HUB + " f" + i + "_ 100000 bench " + o.batch, Duration.ofMinutes(3));
+                s = n.bench("bench:startmany " + HUB + " f" + i + "_ 200000 bench " + o.batch, Duration.ofMinutes(4));
             } catch (Exception e) {
                 steps.add("failed: " + e.getMessage());
                 break;

@@ -52,6 +52,31 @@ final class Machine {
         return "?";
     }
 
+    /** CPU time (user + system) a process used so far, in ms (from /proc; clock ticks of 10 ms), or -1. */
+    static long cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // fields 14 and 15 of the whole line
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Runs jcmd against a JVM; returns its output. */
+    static String jcmd(long pid, String... command) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return out;
+        } catch (IOException | InterruptedException e) {
+            return "jcmd failed: " + e;
+        }
+    }
+
     /** Live-object histogram (jcmd GC.class_histogram forces a full GC): class → bytes. */
     static Map<String, Long> histogram(long pid) {
         Map<String, Long> m = new HashMap<>();

@@ -30,6 +30,10 @@ final class Options {
     int placementK = 10_000;
     long settleMs = 1000;
     int floorN = 5_000;
+    /** Record JFR (profile settings) on the ProcessHub nodes and dump it after the start phase. */
+    boolean jfr = false;
+    /** Measure heap on every node before and after the start phase (forces full GCs in between phases). */
+    boolean clusterHeap = true;
     Path out = Path.of("target", "bench-runs");
     final String[] args;
 
@@ -75,6 +79,8 @@ final class Options {
                 case "--placement" -> placementK = Integer.parseInt(args[++i]);
                 case "--settle" -> settleMs = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--jfr" -> jfr = true;
+                case "--cluster-heap" -> clusterHeap = Boolean.parseBoolean(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }

@@ -20,7 +20,10 @@ final class Summary {
         METRICS.put("start children/s (all running, all registries complete)", "start.children_per_s");
         METRICS.put("start: all running, children/s", "start.running_per_s");
         METRICS.put("start total ms", "start.total_ms");
+        METRICS.put("start: CPU µs per child, 3 nodes together", "start.cpu_us_per_child_all_nodes");
         METRICS.put("balance max/mean (3 nodes)", "placement.max_mean");
+        METRICS.put("heap bytes per child, cluster-wide (sum of 3 nodes)", "heap_bytes_per_child.cluster");
+        METRICS.put("heap bytes per child on n2 (hosts 1/3, lists all)", "heap_bytes_per_child.n2");
         METRICS.put("propagation n1 insert → n2 visible p50 ms", "propagation.insert_on_n1_to_visible_on_n2_ms.p50");
         METRICS.put("propagation n1 insert → n2 visible p99 ms", "propagation.insert_on_n1_to_visible_on_n2_ms.p99");
         METRICS.put("propagation n1 insert → n2 visible max ms", "propagation.insert_on_n1_to_visible_on_n2_ms.max");
@@ -86,6 +89,7 @@ final class Summary {
             case "start children/s (all running, all registries complete)" ->
                     k == 10_000 ? new String[] {"≥ 10× Ignite", "ratio>=10"} : k == 100_000 ? new String[] {"≥ 100,000/s", "ph>=100000"} : null;
             case "balance max/mean (3 nodes)" -> new String[] {"≤ 1.05", "ph<=1.05"};
+            case "heap bytes per child, cluster-wide (sum of 3 nodes)" -> new String[] {"≤ 1 KB", "ph<=1024"};
             case "propagation n1 insert → n2 visible p50 ms" -> new String[] {"≤ 5 ms", "ph<=5"};
             case "propagation n1 insert → n2 visible p99 ms" -> new String[] {"≤ 50 ms", "ph<=50"};
             case "remote call p50 µs" -> new String[] {String.format(Locale.ROOT, "≤ 1.5× TCP floor (%.0f µs)", 1.5 * floor),
