@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -41,7 +44,7 @@ import org.processhub.api.hook.RegistryChange;
  */
 @Component(service = BenchCommands.class, immediate = true, // keeps its watches and snapshots between commands
         property = {"osgi.command.scope=bench",
-        "osgi.command.function=ping", "osgi.command.function=members", "osgi.command.function=startmany", "osgi.command.function=await",
+        "osgi.command.function=ping", "osgi.command.function=members", "osgi.command.function=stopbundle", "osgi.command.function=startmany", "osgi.command.function=await",
         "osgi.command.function=check", "osgi.command.function=snap", "osgi.command.function=moved",
         "osgi.command.function=watch", "osgi.command.function=failover", "osgi.command.function=seqstart",
         "osgi.command.function=watchdump", "osgi.command.function=calls", "osgi.command.function=heap"})
@@ -64,8 +67,29 @@ public final class BenchCommands {
         hubs.remove(String.valueOf(props.get(ProcessHubConstants.HUB_ID)), hub);
     }
 
+    private BundleContext context;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+    }
+
     public String ping() {
         return "BENCH ping pong";
+    }
+
+    /**
+     * Stops a bundle by symbolic name: an A/B experiment without changing the node, e.g. stopping
+     * {@code org.apache.felix.eventadmin} to measure what posting every hook to EventAdmin costs.
+     */
+    public String stopbundle(String symbolicName) throws Exception {
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals(symbolicName)) {
+                b.stop();
+                return "BENCH stopbundle name=" + symbolicName + " state=" + b.getState();
+            }
+        }
+        return "error: no bundle " + symbolicName;
     }
 
     /** The hub's member count as this node sees it. */

@@ -2,7 +2,6 @@ package org.processhub.benchmarks.cluster;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +118,7 @@ public final class ClusterDriver {
             if (o.clusterHeap) for (Node x : n) heapBefore.put(x.name, Long.parseLong(x.bench("bench:heap " + HUB, CMD).get("used")));
 
             // 1. start throughput
-            if (o.jfr && c.isProcessHub()) for (Node x : n) Machine.jcmd(x.pid(), "JFR.start", "name=start", "settings=profile");
+            if (o.jfr && c.isProcessHub()) for (Node x : n) Machine.jcmd(x.pid(), "JFR.start", "name=start", "settings=" + o.jfrSettings);
             Map<String, Long> cpu0 = new LinkedHashMap<>();
             for (Node x : n) cpu0.put(x.name, Machine.cpuMs(x.pid()));
             Node.Pending awB = b.submit("bench:await " + HUB + " s_ " + k + " " + CMD.toMillis());
@@ -157,6 +156,8 @@ public final class ClusterDriver {
             start.put("cpu_us_per_child_all_nodes", Stats.round(cpuTotal * 1000.0 / k));
             r.put("start", start);
 
+            if (o.clusterHeap) r.put("heap_bytes_per_child", heapPerChild(n, heapBefore, k)); // before the agent's snapshots
+
             // 2. placement, and the correctness of what runs
             Map<String, String> snap = a.bench("bench:snap " + HUB + " before s_ " + k, CMD);
             b.bench("bench:snap " + HUB + " before s_ " + k, CMD);
@@ -167,24 +168,17 @@ public final class ClusterDriver {
             if (c.isProcessHub()) placement.put("matches_ring_1024", perNode.equals(ringPrediction(List.of("n1", "n2", "n3"), k)));
             r.put("placement", placement);
             r.put("check_after_start", check(a, k));
-            if (o.clusterHeap) {
-                Map<String, Object> heap = new LinkedHashMap<>();
-                long total = 0;
-                for (Node x : n) {
-                    long d = Long.parseLong(x.bench("bench:heap " + HUB, CMD).get("used")) - heapBefore.get(x.name);
-                    heap.put(x.name, Stats.round(d / (double) k));
-                    total += d;
-                }
-                heap.put("cluster", Stats.round(total / (double) k));
-                r.put("heap_bytes_per_child", heap);
-            }
 
             // 3. propagation and calls, on the smallest K
             if (smallest) {
-                r.put("propagation", propagation(a, b));
+                r.put("propagation", propagation(a, b, c.isProcessHub()));
                 Map<String, Object> calls = new LinkedHashMap<>();
                 calls.put("local", calls(a, k, "local"));
+                if (o.jfr && c.isProcessHub()) for (Node x : n) Machine.jcmd(x.pid(), "JFR.start", "name=calls", "settings=" + o.jfrSettings);
                 calls.put("remote", calls(a, k, "remote"));
+                if (o.jfr && c.isProcessHub()) {
+                    for (Node x : n) Machine.jcmd(x.pid(), "JFR.dump", "name=calls", "filename=" + c.dir.resolve(x.name + "-calls.jfr"));
+                }
                 r.put("calls", calls);
             }
 
@@ -211,6 +205,19 @@ public final class ClusterDriver {
         return r;
     }
 
+    /** Heap growth per child on each node and summed over the nodes (heap after full GCs). */
+    static Map<String, Object> heapPerChild(List<Node> nodes, Map<String, Long> before, int k) throws Exception {
+        Map<String, Object> heap = new LinkedHashMap<>();
+        long total = 0;
+        for (Node x : nodes) {
+            long d = Long.parseLong(x.bench("bench:heap " + HUB, CMD).get("used")) - before.get(x.name);
+            heap.put(x.name, Stats.round(d / (double) k));
+            total += d;
+        }
+        heap.put("cluster", Stats.round(total / (double) k));
+        return heap;
+    }
+
     Map<String, Object> check(Node n, int k) throws Exception {
         Map<String, String> c = n.bench("bench:check " + HUB + " s_ " + k, CMD);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -219,7 +226,13 @@ public final class ClusterDriver {
         return m;
     }
 
-    Map<String, Object> propagation(Node a, Node b) throws Exception {
+    /**
+     * Children started one at a time on n1, each seen by a registry watch on n2. For ProcessHub the ids are
+     * chosen so that n1 owns them, and n1's own registry insert is the start of the propagation; Ignite has
+     * no such moment (its descriptors reach every node before any instance runs), so only the end-to-end
+     * time from the start call is comparable across the two.
+     */
+    Map<String, Object> propagation(Node a, Node b, boolean insertTimes) throws Exception {
         b.bench("bench:watch " + HUB + " pB p_ all", CMD);
         a.bench("bench:watch " + HUB + " pA p_ local", CMD);
         Map<String, String> seq = a.bench("bench:seqstart " + HUB + " p_ " + o.propagationReps + " bench", CMD);
@@ -238,7 +251,7 @@ public final class ClusterDriver {
             }
             callToB.add((tb - e.getValue()) / 1e6);
             Long ta = onA.get(e.getKey());
-            if (ta != null) insertToB.add((tb - ta) / 1e6);
+            if (ta != null && insertTimes) insertToB.add((tb - ta) / 1e6);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reps", o.propagationReps);
@@ -300,7 +313,9 @@ public final class ClusterDriver {
         while (stable < 3 && System.nanoTime() < deadline) {
             Thread.sleep(Math.max(500, k / 100));
             Map<String, String> now = a.bench("bench:moved " + HUB + " join", CMD);
-            stable = last != null && now.get("moved").equals(last.get("moved")) && !now.get("nodes").contains("-:") ? stable + 1 : 0;
+            boolean quietLongEnough = !now.get("moved").equals("0") || System.nanoTime() - j0 > o.joinQuietMs * 1_000_000;
+            stable = last != null && now.get("moved").equals(last.get("moved")) && !now.get("nodes").contains("-:")
+                    && quietLongEnough ? stable + 1 : 0;
             last = now;
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -349,12 +364,16 @@ public final class ClusterDriver {
         return m;
     }
 
-    /** Starts 200k more at a time until the heap after GC passes 90 % of max, a start fails or 4 minutes pass. */
+    /**
+     * Starts 200k more at a time until the next step would take the heap after GC past 95 % of max (judged by
+     * the last step's growth; beyond that the JVM thrashes in GC), a start fails, or 4 minutes pass.
+     */
     Map<String, Object> fill(Node n, int already, long max) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         int total = already;
         long t0 = System.nanoTime();
         List<String> steps = new ArrayList<>();
+        long lastUsed = -1;
         for (int i = 0; i < 100 && System.nanoTime() - t0 < Duration.ofMinutes(4).toNanos(); i++) {
             Map<String, String> s;
             try {
@@ -367,7 +386,9 @@ public final class ClusterDriver {
             Map<String, String> h = n.bench("bench:heap " + HUB, CMD);
             long used = Long.parseLong(h.get("used"));
             steps.add(total + " children: heap " + (used >> 20) + " MiB");
-            if (Integer.parseInt(s.get("errors")) > 0 || used > 0.9 * max) break;
+            long growth = lastUsed < 0 ? 0 : used - lastUsed;
+            lastUsed = used;
+            if (Integer.parseInt(s.get("errors")) > 0 || used + growth > 0.95 * max) break;
         }
         m.put("children_held", total);
         m.put("steps", steps);
@@ -429,9 +450,5 @@ public final class ClusterDriver {
 
     static double ms(long nanos) {
         return Stats.round(nanos / 1e6);
-    }
-
-    static long pid() {
-        return ManagementFactory.getRuntimeMXBean().getPid();
     }
 }

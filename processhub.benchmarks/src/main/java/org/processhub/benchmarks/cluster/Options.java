@@ -29,9 +29,15 @@ final class Options {
     boolean fill = false;
     int placementK = 10_000;
     long settleMs = 1000;
+    /** After a join, "nothing moved" counts only once this long has passed (Ignite never moves; a ProcessHub join may be late). */
+    long joinQuietMs = 5000;
     int floorN = 5_000;
     /** Record JFR (profile settings) on the ProcessHub nodes and dump it after the start phase. */
     boolean jfr = false;
+    /** JFR settings for --jfr: profile.jfc with 1 ms Java sampling (jfr/profile-1ms.jfc in this module). */
+    String jfrSettings = Path.of("jfr", "profile-1ms.jfc").toAbsolutePath().toString();
+    /** Bundles stopped on every ProcessHub node once it is ready (A/B experiments, e.g. org.apache.felix.eventadmin). */
+    List<String> stopBundles = List.of();
     /** Measure heap on every node before and after the start phase (forces full GCs in between phases). */
     boolean clusterHeap = true;
     Path out = Path.of("target", "bench-runs");
@@ -63,6 +69,7 @@ final class Options {
                     fill = true;
                     placementK = 100_000;
                     settleMs = 3000;
+                    joinQuietMs = 30_000;
                     floorN = 20_000;
                 }
                 case "--systems" -> systems = List.of(args[++i].split(","));
@@ -78,8 +85,11 @@ final class Options {
                 case "--fill" -> fill = Boolean.parseBoolean(args[++i]);
                 case "--placement" -> placementK = Integer.parseInt(args[++i]);
                 case "--settle" -> settleMs = Long.parseLong(args[++i]);
+                case "--join-quiet" -> joinQuietMs = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = true;
+                case "--jfr-settings" -> jfrSettings = args[++i];
+                case "--stop-bundles" -> stopBundles = List.of(args[++i].split(","));
                 case "--cluster-heap" -> clusterHeap = Boolean.parseBoolean(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
@@ -119,6 +129,9 @@ final class Options {
         m.put("ignite_memory_k", igniteMemoryK);
         m.put("fill", fill);
         m.put("settle_ms", settleMs);
+        m.put("join_quiet_ms", joinQuietMs);
+        m.put("jfr", jfr);
+        m.put("stop_bundles", stopBundles);
         return m;
     }
 }

@@ -72,6 +72,7 @@ final class TestCluster implements AutoCloseable {
         while (true) {
             try {
                 n.bench("bench:ping", READY);
+                if (isProcessHub()) for (String b : options.stopBundles) n.bench("bench:stopbundle " + b, READY);
                 return;
             } catch (IllegalStateException e) {
                 if (System.nanoTime() > deadline || !n.process.isAlive()) throw e;

@@ -37,8 +37,8 @@ import org.processhub.runtime.internal.wire.WireCodec;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CodecBenchmark {
     static final NodeId A = NodeId.of("n1");

@@ -53,8 +53,8 @@ import org.processhub.runtime.internal.strategy.SingularityStrategy;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseG1GC"})
 public class LocalHubBenchmark {
     @Param({"100000"})

@@ -30,14 +30,14 @@ import org.processhub.runtime.internal.ring.Hashing;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RingBenchmark {
     @Param({"3", "10"})
     int nodes;
 
-    @Param({"1024", "4096"})
+    @Param({"1024", "16384"})
     int vnodes;
 
     List<NodeId> members;

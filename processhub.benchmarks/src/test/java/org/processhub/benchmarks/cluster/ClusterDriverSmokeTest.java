@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
  * repetitions, both systems, every scenario (start, placement, propagation, calls, kill -9, join). It asserts
  * that each step produced its numbers and that ProcessHub's invariants held (nothing missing or duplicated
  * after the kill, moves only to the joining node); it never asserts a time.
+ *
+ * <p>Run alone: {@code mvn -o verify -pl processhub.benchmarks} (needs {@code mvn -o install -DskipTests} first).
  */
 class ClusterDriverSmokeTest {
     @Test
@@ -35,11 +37,14 @@ class ClusterDriverSmokeTest {
                 assertThat(Summary.get(r, "start.children_per_s")).as(sys).isInstanceOf(Number.class);
                 assertThat(Summary.get(r, "calls.remote.p50_us")).as(sys).isInstanceOf(Number.class);
                 assertThat(Summary.get(r, "failover.lost")).as(sys + " children lost with n3").isNotEqualTo(0);
-                assertThat(Summary.get(r, "failover.check_after_quiescence.missing")).as(sys + " missing").isEqualTo(0);
-                assertThat(Summary.get(r, "failover.check_after_quiescence.duplicates")).as(sys + " duplicates").isEqualTo(0);
+                assertThat(Summary.get(r, "failover.check_after_quiescence.missing")).as(sys).isInstanceOf(Number.class);
+                assertThat(Summary.get(r, "join.moved_fraction")).as(sys).isInstanceOf(Number.class);
             }
         }
+        // ProcessHub's invariants (Ignite's are not ours to assert)
         for (Map<String, Object> r : (List<Map<String, Object>>) Summary.get(result, "systems.processhub.runs")) {
+            assertThat(Summary.get(r, "failover.check_after_quiescence.missing")).as("missing after kill -9").isEqualTo(0);
+            assertThat(Summary.get(r, "failover.check_after_quiescence.duplicates")).as("duplicates after kill -9").isEqualTo(0);
             assertThat(Summary.get(r, "failover.restarted")).isEqualTo(Summary.get(r, "failover.lost"));
             assertThat(Summary.get(r, "placement.matches_ring_1024")).isEqualTo(true);
             assertThat(Summary.get(r, "join.moved_not_to_new_node")).isEqualTo(0);
