@@ -72,7 +72,16 @@ public final class ClusterDriver {
                 for (int rep = 1; rep <= o.reps; rep++) {
                     if (sys.equals("ignite") && k > o.igniteMaxK) continue;
                     log(sys + " K=" + k + " rep " + rep);
-                    runs.add(clusterRun(sys, k, rep, k == o.ks.get(0)));
+                    Map<String, Object> r = clusterRun(sys, k, rep, k == o.ks.get(0), "");
+                    if (String.valueOf(r.get("error")).contains(TestCluster.NOT_FORMED)) {
+                        // the cluster never formed (a membership failure of the system under test): recorded
+                        // with the run, and the repetition is tried once more on a fresh cluster
+                        log(sys + " K=" + k + " rep " + rep + ": cluster did not form; once more");
+                        Map<String, Object> retry = clusterRun(sys, k, rep, k == o.ks.get(0), "-retry");
+                        retry.put("failed_attempt", r);
+                        r = retry;
+                    }
+                    runs.add(r);
                     save();
                 }
             }
@@ -102,11 +111,13 @@ public final class ClusterDriver {
 
     // ------------------------------------------------------------------ one cluster
 
-    Map<String, Object> clusterRun(String sys, int k, int rep, boolean smallest) throws Exception {
+    Map<String, Object> clusterRun(String sys, int k, int rep, boolean smallest, String suffix) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("k", k);
         r.put("rep", rep);
-        try (TestCluster c = new TestCluster(sys, o, runDir.resolve(sys + "-k" + k + "-r" + rep))) {
+        Path dir = runDir.resolve(sys + "-k" + k + "-r" + rep + suffix);
+        r.put("logs", dir.toString());
+        try (TestCluster c = new TestCluster(sys, o, dir)) {
             long l0 = System.nanoTime();
             List<Node> n = c.start(List.of("n1", "n2", "n3"), 3);
             r.put("cluster_ready_ms", ms(System.nanoTime() - l0));

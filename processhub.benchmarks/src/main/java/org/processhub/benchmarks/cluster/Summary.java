@@ -139,6 +139,16 @@ final class Summary {
             }
         }
         Map<String, Object> systems = (Map<String, Object>) result.getOrDefault("systems", Map.of());
+        systems.forEach((sys, v) -> {
+            for (Map<String, Object> r : (List<Map<String, Object>>) ((Map<String, Object>) v).get("runs")) {
+                if (r.containsKey("failed_attempt")) {
+                    Map<String, Object> f = (Map<String, Object>) r.get("failed_attempt");
+                    b.append("\n").append(sys).append(" K=").append(r.get("k")).append(" rep ").append(r.get("rep"))
+                            .append(": the first cluster did not form (").append(f.get("error")).append("; logs ")
+                            .append(f.get("logs")).append("); repeated on a fresh cluster\n");
+                }
+            }
+        });
         b.append("\nMemory (one node, -Xmx1g, idle children; heap after full GC):\n\n| system | K | bytes per child | 1 GiB holds (extrapolated) | filled to |\n|---|---|---|---|---|\n");
         systems.forEach((sys, v) -> {
             Map<String, Object> mem = (Map<String, Object>) ((Map<String, Object>) v).get("memory");

@@ -18,6 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class TestCluster implements AutoCloseable {
     static final Duration READY = Duration.ofSeconds(120);
+    /** In the message of a cluster that did not form within {@link #READY}. */
+    static final String NOT_FORMED = "does not see";
     /** JVM flags of every node of both systems (the anchor's). */
     static final List<String> JVM = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-DIGNITE_QUIET=true",
             "-DIGNITE_UPDATE_NOTIFIER=false", "-DIGNITE_NO_ASCII=true", "-DIGNITE_PERFORMANCE_SUGGESTIONS_DISABLED=true",
@@ -94,7 +96,7 @@ final class TestCluster implements AutoCloseable {
         long deadline = System.nanoTime() + READY.toNanos();
         for (Node node : which) {
             while (members(node) != n) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException(node.name + " does not see " + n + " members");
+                if (System.nanoTime() > deadline) throw new IllegalStateException(node.name + " " + NOT_FORMED + " " + n + " members within " + READY);
                 Thread.sleep(100);
             }
         }
