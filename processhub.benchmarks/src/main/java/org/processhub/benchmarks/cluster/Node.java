@@ -121,12 +121,6 @@ final class Node implements AutoCloseable {
         return result(submit(command), timeout);
     }
 
-    /** Runs a command and returns its raw output lines. */
-    List<String> raw(String command, Duration timeout) throws Exception {
-        Pending p = submit(command);
-        return p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /** {@code BENCH <cmd> k=v k=v ...}; the command name is under "cmd". */
     static Map<String, String> parse(String line) {
         Map<String, String> m = new HashMap<>();
