@@ -180,6 +180,8 @@ public final class ClusterDriver {
             r.put("placement", placement);
             r.put("check_after_start", check(a, k));
 
+            if (o.idleMs > 0) r.put("idle_cpu_ms_per_s", idleCpu(n)); // anti-entropy and timers, nothing asked
+
             // 3. propagation and calls, on the smallest K
             if (smallest) {
                 r.put("propagation", propagation(a, b, c.isProcessHub()));
@@ -227,6 +229,24 @@ public final class ClusterDriver {
         }
         heap.put("cluster", Stats.round(total / (double) k));
         return heap;
+    }
+
+    /** CPU ms per second each node uses while nobody asks anything, over {@link Options#idleMs}. */
+    Map<String, Object> idleCpu(List<Node> nodes) throws InterruptedException {
+        Map<String, Long> cpu0 = new LinkedHashMap<>();
+        for (Node x : nodes) cpu0.put(x.name, Machine.cpuMs(x.pid()));
+        long t0 = System.nanoTime();
+        Thread.sleep(o.idleMs);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        long total = 0;
+        for (Node x : nodes) {
+            long used = Machine.cpuMs(x.pid()) - cpu0.get(x.name);
+            m.put(x.name, Stats.round(used / seconds));
+            total += used;
+        }
+        m.put("cluster", Stats.round(total / seconds));
+        return m;
     }
 
     Map<String, Object> check(Node n, int k) throws Exception {

@@ -40,6 +40,8 @@ final class Options {
     List<String> stopBundles = List.of();
     /** Measure heap on every node before and after the start phase (forces full GCs in between phases). */
     boolean clusterHeap = true;
+    /** After the start: how long to watch the idle cluster's CPU (steady-state cost of K children); 0: skip. */
+    long idleMs = 0;
     Path out = Path.of("target", "bench-runs");
     final String[] args;
 
@@ -70,6 +72,7 @@ final class Options {
                     placementK = 100_000;
                     settleMs = 3000;
                     joinQuietMs = 30_000;
+                    idleMs = 20_000;
                     floorN = 20_000;
                 }
                 case "--systems" -> systems = List.of(args[++i].split(","));
@@ -88,6 +91,7 @@ final class Options {
                 case "--join-quiet" -> joinQuietMs = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = true;
+                case "--idle-ms" -> idleMs = Long.parseLong(args[++i]);
                 case "--jfr-settings" -> jfrSettings = args[++i];
                 case "--stop-bundles" -> stopBundles = List.of(args[++i].split(","));
                 case "--cluster-heap" -> clusterHeap = Boolean.parseBoolean(args[++i]);
@@ -130,6 +134,7 @@ final class Options {
         m.put("fill", fill);
         m.put("settle_ms", settleMs);
         m.put("join_quiet_ms", joinQuietMs);
+        m.put("idle_ms", idleMs);
         m.put("jfr", jfr);
         m.put("stop_bundles", stopBundles);
         return m;

@@ -22,6 +22,7 @@ final class Summary {
         METRICS.put("start total ms", "start.total_ms");
         METRICS.put("start: CPU µs per child, 3 nodes together", "start.cpu_us_per_child_all_nodes");
         METRICS.put("balance max/mean (3 nodes)", "placement.max_mean");
+        METRICS.put("idle cluster CPU ms per second (3 nodes, after the start)", "idle_cpu_ms_per_s.cluster");
         METRICS.put("heap bytes per child, cluster-wide (sum of 3 nodes)", "heap_bytes_per_child.cluster");
         METRICS.put("heap bytes per child on n2 (hosts 1/3, lists all)", "heap_bytes_per_child.n2");
         METRICS.put("propagation n1 insert → n2 visible p50 ms", "propagation.insert_on_n1_to_visible_on_n2_ms.p50");
