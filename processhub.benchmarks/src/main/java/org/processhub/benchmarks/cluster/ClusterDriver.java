@@ -176,7 +176,7 @@ public final class ClusterDriver {
             Map<String, Object> placement = new LinkedHashMap<>();
             placement.put("per_node", perNode);
             placement.put("max_mean", maxMean(perNode, 3));
-            if (c.isProcessHub()) placement.put("matches_ring_1024", perNode.equals(ringPrediction(List.of("n1", "n2", "n3"), k)));
+            if (c.isProcessHub()) placement.put("matches_ring", perNode.equals(ringPrediction(List.of("n1", "n2", "n3"), k)));
             r.put("placement", placement);
             r.put("check_after_start", check(a, k));
 

@@ -37,7 +37,7 @@ public class RingBenchmark {
     @Param({"3", "10"})
     int nodes;
 
-    @Param({"1024", "16384"})
+    @Param({"1024", "8192", "16384"})
     int vnodes;
 
     List<NodeId> members;

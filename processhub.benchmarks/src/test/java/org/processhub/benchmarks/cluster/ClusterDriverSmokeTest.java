@@ -46,7 +46,7 @@ class ClusterDriverSmokeTest {
             assertThat(Summary.get(r, "failover.check_after_quiescence.missing")).as("missing after kill -9").isEqualTo(0);
             assertThat(Summary.get(r, "failover.check_after_quiescence.duplicates")).as("duplicates after kill -9").isEqualTo(0);
             assertThat(Summary.get(r, "failover.restarted")).isEqualTo(Summary.get(r, "failover.lost"));
-            assertThat(Summary.get(r, "placement.matches_ring_1024")).isEqualTo(true);
+            assertThat(Summary.get(r, "placement.matches_ring")).isEqualTo(true);
             assertThat(Summary.get(r, "join.moved_not_to_new_node")).isEqualTo(0);
             assertThat((int) Summary.get(r, "join.moved")).isPositive();
             assertThat(Summary.get(r, "join.check.missing")).isEqualTo(0);
