@@ -97,7 +97,12 @@ public class LocalHubBenchmark {
                     .toCompletableFuture().get(3, TimeUnit.MINUTES);
         }
         map = new ConcurrentHashMap<>();
-        for (String k : keys) map.put(k, hub.childLookup(k).orElseThrow());
+        // keyed by the registry's own id strings, so both maps compare the looked-up key with an equal but
+        // distinct string (keyed by keys[i], the bare map would win by identity: equals without reading the chars)
+        for (String k : keys) {
+            ChildInfo row = hub.childLookup(k).orElseThrow();
+            map.put(row.childId(), row);
+        }
         Shuffle.shuffle(keys);
     }
 

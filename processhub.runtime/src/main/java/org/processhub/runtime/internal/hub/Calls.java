@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.processhub.api.ChildInfo;
 import org.processhub.api.ChildNotFoundException;
@@ -32,7 +33,15 @@ import org.processhub.runtime.internal.wire.WireCodec;
  * is one frame out and one frame back, matched by request id.
  */
 final class Calls {
-    private record Pending(CompletableFuture<Object> future, NodeId target, ScheduledFuture<?> timeout) {}
+    /** A call waiting for its reply; {@code target} null for a local call. */
+    private record Pending(CompletableFuture<Object> future, NodeId target, String childId, long deadline, long timeoutMillis) {}
+
+    /**
+     * How often waiting calls are checked for their deadline. One sweep, armed only while calls wait, instead of a
+     * timer task per call: scheduling and cancelling one per call took the timer's lock twice per call and left
+     * the cancelled tasks in its queue until their deadline (a million of them at 30 k calls/s with a 30 s timeout).
+     */
+    private static final long SWEEP_MILLIS = 10;
 
     private final HubCore hub;
     private final Cluster cluster;
@@ -40,7 +49,9 @@ final class Calls {
     private final Log log;
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
     private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>(); // remote calls, by request id
+    private final Map<Long, Pending> localWaits = new ConcurrentHashMap<>(); // local calls with a deadline
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     Calls(HubCore hub, Cluster cluster, Supervisor supervisor, Log log) {
         this.hub = hub;
@@ -75,19 +86,12 @@ final class Calls {
             return;
         }
         long id = ids.incrementAndGet();
-        ScheduledFuture<?> t = cluster.timer().schedule(() -> {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.future.completeExceptionally(new HubTimeoutException(
-                        "call to '" + childId + "' on " + p.target + " got no reply within " + timeout.toMillis() + " ms"));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        pending.put(id, new Pending(f, target, t));
+        pending.put(id, new Pending(f, target, childId, System.nanoTime() + timeout.toNanos(), timeout.toMillis()));
+        armSweep();
         try {
             cluster.send(target, WireCodec.encode(new Call(hub.hubId(), id, hub.self(), childId, true, message)));
         } catch (RuntimeException e) {
             pending.remove(id);
-            t.cancel(false);
             f.completeExceptionally(e);
         }
     }
@@ -157,10 +161,39 @@ final class Calls {
 
     private CompletableFuture<Object> withTimeout(CompletableFuture<Object> f, Duration timeout, String childId) {
         if (f.isDone()) return f;
-        ScheduledFuture<?> t = cluster.timer().schedule(() -> f.completeExceptionally(new HubTimeoutException(
-                "call to '" + childId + "' got no reply within " + timeout.toMillis() + " ms")), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        f.whenComplete((v, e) -> t.cancel(false));
+        Long id = ids.incrementAndGet();
+        localWaits.put(id, new Pending(f, null, childId, System.nanoTime() + timeout.toNanos(), timeout.toMillis()));
+        armSweep();
+        f.whenComplete((v, e) -> localWaits.remove(id));
         return f;
+    }
+
+    private void armSweep() {
+        if (!sweeping.compareAndSet(false, true)) return;
+        try {
+            cluster.timer().schedule(this::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            sweeping.set(false); // the node is closing; failAll/nodeDown end what still waits
+        }
+    }
+
+    /** Times out the calls past their deadline; re-arms itself while calls wait. */
+    private void sweep() {
+        long now = System.nanoTime();
+        expire(pending, now);
+        expire(localWaits, now);
+        sweeping.set(false);
+        if (!pending.isEmpty() || !localWaits.isEmpty()) armSweep();
+    }
+
+    private static void expire(Map<Long, Pending> waiting, long now) {
+        for (Map.Entry<Long, Pending> e : waiting.entrySet()) {
+            Pending p = e.getValue();
+            if (now - p.deadline() >= 0 && waiting.remove(e.getKey(), p)) {
+                p.future().completeExceptionally(new HubTimeoutException("call to '" + p.childId() + "'"
+                        + (p.target() == null ? "" : " on " + p.target()) + " got no reply within " + p.timeoutMillis() + " ms"));
+            }
+        }
     }
 
     /** A call or cast from another node, on a transport thread. */
@@ -227,7 +260,6 @@ final class Calls {
     void onReply(CallReply r) {
         Pending p = pending.remove(r.requestId());
         if (p == null) return; // timed out already
-        p.timeout.cancel(false);
         if (r.error() == null) {
             p.future.complete(r.payload());
         } else {
@@ -239,7 +271,6 @@ final class Calls {
     void nodeDown(NodeId node) {
         pending.entrySet().removeIf(e -> {
             if (!e.getValue().target.equals(node)) return false;
-            e.getValue().timeout.cancel(false);
             e.getValue().future.completeExceptionally(new NodeDownException("node " + node + " left the cluster during the call"));
             return true;
         });
@@ -247,10 +278,7 @@ final class Calls {
 
     /** Fails every waiting call (hub stopping). */
     void failAll(ProcessHubException e) {
-        pending.values().forEach(p -> {
-            p.timeout.cancel(false);
-            p.future.completeExceptionally(e);
-        });
+        pending.values().forEach(p -> p.future.completeExceptionally(e));
         pending.clear();
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.processhub.api.AlreadyStartedException;
@@ -61,6 +62,7 @@ import org.processhub.runtime.internal.hooks.HookDispatcher;
 import org.processhub.runtime.internal.log.Log;
 import org.processhub.runtime.internal.loop.HubEventLoop;
 import org.processhub.runtime.internal.registry.Registry;
+import org.processhub.runtime.internal.ring.Hashing;
 import org.processhub.runtime.internal.supervisor.ProcessCell;
 import org.processhub.runtime.internal.supervisor.Supervisor;
 import org.processhub.runtime.internal.wire.Message;
@@ -80,6 +82,8 @@ import org.processhub.runtime.internal.wire.Message.StartRequest;
 import org.processhub.runtime.internal.wire.Message.StopReply;
 import org.processhub.runtime.internal.wire.Message.StopRequest;
 import org.processhub.runtime.internal.wire.Message.SyncRow;
+import org.processhub.runtime.internal.wire.Message.SyncDigest;
+import org.processhub.runtime.internal.wire.Message.SyncPull;
 import org.processhub.runtime.internal.wire.Message.SyncRound;
 import org.processhub.runtime.internal.wire.Message.SyncSnapshot;
 import org.processhub.runtime.internal.wire.Message.WhichReply;
@@ -143,6 +147,8 @@ public final class HubCore implements ProcessHub {
 
     private record Orphan(ChildInfo row, long since) {}
     private long syncIds;
+    private volatile long digestsSent; // written by the loop thread only
+    private volatile long snapshotsSent; // written by the loop thread only
     private ScheduledFuture<?> announceTask;
     private ScheduledFuture<?> syncTask;
 
@@ -617,6 +623,8 @@ public final class HubCore implements ProcessHub {
         else if (m instanceof Call c) calls.onCall(c);
         else if (m instanceof CallReply r) calls.onReply(r);
         else if (m instanceof SyncRound r) joinRound(r);
+        else if (m instanceof SyncDigest d) onDigest(d);
+        else if (m instanceof SyncPull p && members.containsKey(p.node()) && !p.node().equals(self)) sendSnapshot(p.node());
     }
 
     // ---------------------------------------------------------------- membership
@@ -751,7 +759,7 @@ public final class HubCore implements ProcessHub {
         perOwner.forEach((target, items) -> {
             if (target.equals(self)) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
-                startLocal(items, true, results -> done.complete(null));
+                startLocal(items, true, null, results -> done.complete(null));
                 waits.add(done);
             } else {
                 waits.add(requestStart(target, items, settings.migrationTimeout()));
@@ -860,7 +868,10 @@ public final class HubCore implements ProcessHub {
             hooks.fire(Hook.CHILDREN_FORWARDED, new ChildrenForwarded(ids));
         }
         if (!local.isEmpty()) {
-            startLocal(local, r.migration(), results -> send(r.origin(), new StartReply(hubId, r.requestId(), self, results)));
+            // the origin puts the children it hears of in the StartReply into its registry (read-your-writes),
+            // so the delta leaves it out: it would only decode the same rows again
+            NodeId informed = r.migration() || r.origin().equals(self) ? null : r.origin();
+            startLocal(local, r.migration(), informed, results -> send(r.origin(), new StartReply(hubId, r.requestId(), self, results)));
         }
     }
 
@@ -871,57 +882,74 @@ public final class HubCore implements ProcessHub {
 
     /**
      * Starts children on this node (loop thread). Each start runs its init on the process's mailbox; when
-     * the last one finished, the registry is updated, the change propagated and {@code done} called on the
-     * loop. With {@code migration}, a child already running here counts as started.
+     * the last one finished, one loop task updates the registry, propagates the change (not to
+     * {@code informed}, which learns of these children another way) and calls {@code done}. With
+     * {@code migration}, a child already running here counts as started.
      */
-    private void startLocal(List<StartItem> items, boolean migration, Consumer<List<ItemResult>> done) {
+    private void startLocal(List<StartItem> items, boolean migration, NodeId informed, Consumer<List<ItemResult>> done) {
         if (hooks.wanted(Hook.PRE_CHILDREN_START)) {
             hooks.fire(Hook.PRE_CHILDREN_START, items.stream().map(StartItem::spec).toList());
         }
-        ItemResult[] results = new ItemResult[items.size()];
-        int[] open = {items.size()};
-        List<RegistryOp> ops = new ArrayList<>();
+        int n = items.size();
+        ItemResult[] results = new ItemResult[n];
+        ProcessCell[] cells = new ProcessCell[n];
+        Throwable[] failures = new Throwable[n];
+        // completions arrive on the workers; only the last one posts to the loop (one task per batch, not per
+        // child). The counter's read-modify-write chain makes the array writes visible to the finisher.
+        AtomicInteger open = new AtomicInteger(n);
         Runnable finish = () -> {
-            propagate(ops);
+            List<RegistryOp> ops = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (results[i] != null) continue;
+                ChildSpec spec = items.get(i).spec();
+                if (cells[i] != null) {
+                    ProcessCell cell = cells[i];
+                    // a child that already ended (crashed past its intensity) gets no row
+                    if (supervisor.get(spec.id()).orElse(null) == cell
+                            && registry.insert(spec, items.get(i).metadata(), self, cell.incarnation())) {
+                        ops.add(new Insert(spec, items.get(i).metadata(), self, cell.incarnation()));
+                    }
+                    results[i] = ItemResult.ok(spec.id(), cell.incarnation());
+                } else {
+                    results[i] = failed(spec, failures[i], migration);
+                }
+            }
+            propagate(ops, informed);
             List<ItemResult> list = List.of(results);
             if (hooks.wanted(Hook.POST_CHILDREN_START)) {
                 hooks.fire(Hook.POST_CHILDREN_START, list.stream().map(this::outcome).toList());
             }
             done.accept(list);
         };
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < n; i++) {
             StartItem item = items.get(i);
             ChildSpec spec = item.spec();
             ProcessCell existing = supervisor.get(spec.id()).orElse(null);
             if (existing != null) {
                 results[i] = migration ? ItemResult.ok(spec.id(), existing.incarnation())
                         : ItemResult.failed(spec.id(), ErrorCode.ALREADY_STARTED, "'" + spec.id() + "' already runs on " + self);
-                open[0]--;
+                if (open.decrementAndGet() == 0) finish.run();
                 continue;
             }
             int at = i;
             supervisor.start(spec, item.metadata(), modeFor(spec.id()), item.hasHandover(), item.handoverState())
-                    .whenComplete((cell, err) -> loop.post(HIGH, () -> {
-                        if (err == null) {
-                            if (registry.insert(spec, item.metadata(), self, cell.incarnation())) {
-                                ops.add(new Insert(spec, item.metadata(), self, cell.incarnation()));
-                            }
-                            results[at] = ItemResult.ok(spec.id(), cell.incarnation());
-                        } else {
-                            Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-                            ErrorCode code = t instanceof ProcessHubException p ? p.code() : ErrorCode.INIT_FAILED;
-                            if (code == ErrorCode.ALREADY_STARTED && migration) {
-                                ProcessCell c = supervisor.get(spec.id()).orElse(null);
-                                results[at] = c != null ? ItemResult.ok(spec.id(), c.incarnation())
-                                        : ItemResult.failed(spec.id(), code, t.getMessage());
-                            } else {
-                                results[at] = ItemResult.failed(spec.id(), code, String.valueOf(t.getMessage()));
-                            }
-                        }
-                        if (--open[0] == 0) finish.run();
-                    }));
+                    .whenComplete((cell, err) -> {
+                        if (err == null) cells[at] = cell;
+                        else failures[at] = err;
+                        if (open.decrementAndGet() == 0) loop.post(HIGH, finish);
+                    });
         }
-        if (open[0] == 0) finish.run();
+        if (n == 0) finish.run();
+    }
+
+    private ItemResult failed(ChildSpec spec, Throwable err, boolean migration) {
+        Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        ErrorCode code = t instanceof ProcessHubException p ? p.code() : ErrorCode.INIT_FAILED;
+        if (code == ErrorCode.ALREADY_STARTED && migration) {
+            ProcessCell c = supervisor.get(spec.id()).orElse(null);
+            if (c != null) return ItemResult.ok(spec.id(), c.incarnation());
+        }
+        return ItemResult.failed(spec.id(), code, String.valueOf(t.getMessage()));
     }
 
     private ChildStartOutcome outcome(ItemResult r) {
@@ -1083,12 +1111,17 @@ public final class HubCore implements ProcessHub {
 
     /** Sends registry changes made here to the members, as the synchronization strategy says. */
     private void propagate(List<RegistryOp> ops) {
+        propagate(ops, null);
+    }
+
+    /** Sends registry changes of this node on their way; {@code informed} (if a member) already has them. */
+    private void propagate(List<RegistryOp> ops, NodeId informed) {
         if (ops.isEmpty() || memberList.size() < 2) return;
-        Set<NodeId> reached = Set.of(self);
+        Set<NodeId> reached = informed != null && members.containsKey(informed) ? Set.of(self, informed) : Set.of(self);
         Set<NodeId> hops = strategies.synchronization().nextHops(self, memberList, reached, ThreadLocalRandom.current());
         if (hops.isEmpty()) return;
         List<NodeId> nowReached = new ArrayList<>(hops);
-        nowReached.add(self);
+        nowReached.addAll(reached);
         nowReached.sort(null);
         for (int from = 0; from < ops.size(); from += settings.chunkSize()) {
             List<RegistryOp> chunk = ops.subList(from, Math.min(ops.size(), from + settings.chunkSize()));
@@ -1141,7 +1174,7 @@ public final class HubCore implements ProcessHub {
         dropStaleOwnRows();
         if (!orphans.isEmpty()) {
             List<StartItem> mine = resolveOrphans();
-            if (!mine.isEmpty()) startLocal(mine, true, r -> {});
+            if (!mine.isEmpty()) startLocal(mine, true, null, r -> {});
         }
         if (memberList.size() < 2) return;
         repairMisplaced();
@@ -1168,10 +1201,36 @@ public final class HubCore implements ProcessHub {
         loop.post(LOW, () -> rebalance(Optional.empty(), "repair"));
     }
 
-    /** Sends what runs here to the members the synchronization strategy picks. */
+    /**
+     * Tells the members the synchronization strategy picks what runs here, as a digest; a member whose
+     * registry disagrees pulls the full snapshot. An idle, consistent cluster so exchanges a few bytes per
+     * interval instead of every row.
+     */
     private void pushSnapshot() {
         Set<NodeId> targets = strategies.synchronization().nextHops(self, memberList, Set.of(self), ThreadLocalRandom.current());
-        for (NodeId n : targets) sendSnapshot(n);
+        if (targets.isEmpty() || partitioned) return;
+        int count = 0;
+        long hash = 0;
+        for (ProcessCell c : supervisor.cells()) {
+            if (registry.instance(c.childId(), self) != null) {
+                count++;
+                hash += Hashing.rowHash(c.childId(), c.incarnation());
+            }
+        }
+        digestsSent++;
+        byte[] frame = WireCodec.encode(new SyncDigest(hubId, self, count, hash));
+        for (NodeId n : targets) sendEncoded(n, frame);
+    }
+
+    private void onDigest(SyncDigest d) {
+        if (!members.containsKey(d.node()) || d.node().equals(self)) return;
+        Registry.Digest mine = registry.digest(d.node());
+        if (mine.count() != d.count() || mine.hash() != d.hash()) send(d.node(), new SyncPull(hubId, self));
+    }
+
+    /** Anti-entropy counters, for tests: digests pushed, full snapshots sent. */
+    long[] syncStats() {
+        return new long[] {digestsSent, snapshotsSent};
     }
 
     /** A gossip anti-entropy round: push our snapshot once per round, pass the round on to the unreached. */
@@ -1210,6 +1269,7 @@ public final class HubCore implements ProcessHub {
     /** Sends {@code to} everything that runs here, in chunks. */
     private void sendSnapshot(NodeId to) {
         if (partitioned) return;
+        snapshotsSent++;
         long high = cluster.currentIncarnation();
         long syncId = ++syncIds;
         List<SyncRow> rows = new ArrayList<>();
@@ -1434,7 +1494,7 @@ public final class HubCore implements ProcessHub {
             return;
         }
         log.info("hub " + hubId + ": restarting " + items.size() + " child(ren) of departed node(s) here (last: " + node + ")");
-        startLocal(items, true, results -> finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event));
+        startLocal(items, true, null, results -> finishRedistribution(Hook.POST_NODES_REDISTRIBUTION, event));
     }
 
     /**

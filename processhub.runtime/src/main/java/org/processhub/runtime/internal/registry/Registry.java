@@ -11,6 +11,7 @@ import org.processhub.api.ChildInfo;
 import org.processhub.api.ChildSpec;
 import org.processhub.api.NodeId;
 import org.processhub.api.ProcessRef;
+import org.processhub.runtime.internal.ring.Hashing;
 
 /**
  * A node's replica of a hub's registry: child id → spec, metadata and the instances that run it.
@@ -116,6 +117,23 @@ public final class Registry {
         }
         listener.removed(childId, List.of(node));
         return true;
+    }
+
+    /** A row count and the sum of {@link Hashing#rowHash} over them. */
+    public record Digest(int count, long hash) {}
+
+    /** The digest of the instances {@code node} holds in this replica (compare with what it says it runs). */
+    public Digest digest(NodeId node) {
+        int count = 0;
+        long hash = 0;
+        for (ChildInfo row : rows.values()) {
+            int at = indexOf(row.refs(), node);
+            if (at >= 0) {
+                count++;
+                hash += Hashing.rowHash(row.childId(), row.refs().get(at).incarnation());
+            }
+        }
+        return new Digest(count, hash);
     }
 
     /** Removes every instance of {@code node}; returns the ids of the rows it was in. */

@@ -34,6 +34,14 @@ public final class Hashing {
         return fmix64(nodeHash + (index + 1) * SEED);
     }
 
+    /**
+     * The hash of one registry row, (child id, incarnation), for anti-entropy digests: rows are summed, so it
+     * must be well mixed as a whole (with a linear form, two rows that swapped incarnations would sum the same).
+     */
+    public static long rowHash(String childId, long incarnation) {
+        return fmix64(hash64(childId) ^ fmix64(incarnation + SEED));
+    }
+
     private static long mix(long k) {
         k *= M;
         k ^= k >>> 47;

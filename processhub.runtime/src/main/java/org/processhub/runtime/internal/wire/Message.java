@@ -115,4 +115,14 @@ public sealed interface Message {
      * the members not yet {@code reached}.
      */
     record SyncRound(String hubId, NodeId initiator, long roundId, List<NodeId> reached) implements Message {}
+
+    /**
+     * Periodic anti-entropy, cheap form: what runs on {@code node} as a row count and an order-independent
+     * 64-bit hash of (child id, incarnation) over those rows. A receiver whose rows of {@code node} give
+     * another digest asks for the full snapshot ({@link SyncPull}); one that agrees does nothing.
+     */
+    record SyncDigest(String hubId, NodeId node, int count, long hash) implements Message {}
+
+    /** The receiver should send {@code node} its full snapshot ({@link SyncSnapshot}). */
+    record SyncPull(String hubId, NodeId node) implements Message {}
 }

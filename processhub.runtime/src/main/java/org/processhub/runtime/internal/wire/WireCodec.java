@@ -30,6 +30,8 @@ import org.processhub.runtime.internal.wire.Message.SyncRow;
 import org.processhub.runtime.internal.wire.Message.SyncSnapshot;
 import org.processhub.runtime.internal.wire.Message.WhichReply;
 import org.processhub.runtime.internal.wire.Message.WhichRequest;
+import org.processhub.runtime.internal.wire.Message.SyncDigest;
+import org.processhub.runtime.internal.wire.Message.SyncPull;
 import org.processhub.runtime.internal.wire.Message.SyncRound;
 
 /**
@@ -39,7 +41,7 @@ import org.processhub.runtime.internal.wire.Message.SyncRound;
  * <pre>
  *   0x50 0x48          magic "PH"
  *   version            1 byte, {@link #VERSION}
- *   type               1 byte, one of the TYPE_ constants (1..13)
+ *   type               1 byte, one of the TYPE_ constants (1..15)
  *   hubId              string, at most {@link #MAX_HUB_ID} chars
  *   fields             the record's remaining fields in declaration order
  * </pre>
@@ -87,6 +89,8 @@ public final class WireCodec {
     public static final int TYPE_WHICH_REQUEST = 11;
     public static final int TYPE_WHICH_REPLY = 12;
     public static final int TYPE_SYNC_ROUND = 13;
+    public static final int TYPE_SYNC_DIGEST = 14;
+    public static final int TYPE_SYNC_PULL = 15;
 
     static final int MAGIC_0 = 0x50;
     static final int MAGIC_1 = 0x48;
@@ -95,7 +99,7 @@ public final class WireCodec {
 
     private static final String[] TYPE_NAMES = {null, "Announce", "Leave", "StartRequest", "StartReply",
         "StopRequest", "StopReply", "RegistryDelta", "SyncSnapshot", "Call", "CallReply", "WhichRequest",
-        "WhichReply", "SyncRound"};
+        "WhichReply", "SyncRound", "SyncDigest", "SyncPull"};
     private static final RestartPolicy[] RESTART_POLICIES = RestartPolicy.values();
     private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
     /** Largest NodeId name (NodeId's own rule). */
@@ -209,6 +213,14 @@ public final class WireCodec {
             writeNode(out, r.initiator(), "SyncRound.initiator");
             out.writeSignedVarLong(r.roundId());
             writeNodes(out, r.reached(), "SyncRound.reached");
+        } else if (m instanceof SyncDigest d) {
+            header(out, TYPE_SYNC_DIGEST, d.hubId());
+            writeNode(out, d.node(), "SyncDigest.node");
+            out.writeSignedVarInt(d.count());
+            out.writeSignedVarLong(d.hash());
+        } else if (m instanceof SyncPull p) {
+            header(out, TYPE_SYNC_PULL, p.hubId());
+            writeNode(out, p.node(), "SyncPull.node");
         } else if (m == null) {
             throw new NullPointerException("message");
         } else {
@@ -556,6 +568,10 @@ public final class WireCodec {
                 return new WhichReply(hubId, in.readSignedVarLong(), readNode(in), readRunning(in));
             case TYPE_SYNC_ROUND:
                 return new SyncRound(hubId, readNode(in), in.readSignedVarLong(), readNodes(in, "reached"));
+            case TYPE_SYNC_DIGEST:
+                return new SyncDigest(hubId, readNode(in), in.readSignedVarInt(), in.readSignedVarLong());
+            case TYPE_SYNC_PULL:
+                return new SyncPull(hubId, readNode(in));
             default: // readHeader accepted it, so this is a codec bug
                 throw new IllegalStateException("no decoder for type " + type);
         }

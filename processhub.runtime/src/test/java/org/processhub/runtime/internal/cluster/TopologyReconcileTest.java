@@ -62,11 +62,14 @@ class TopologyReconcileTest {
         IgniteCluster c = start("c", port, comm);
         assertThat(await(() -> b.isUp(c.localNode()))).as("b hears of c the usual way").isTrue();
         assertThat(await(() -> a.isUp(c.localNode()))).as("a, deaf to events, finds c in the topology").isTrue();
+        // listeners hear of the change just after the peer map changed
+        assertThat(await(() -> seen.contains("up c"))).isTrue();
         assertThat(seen).containsExactly("up c");
 
         c.close();
         assertThat(await(() -> !b.isUp(c.localNode()))).isTrue();
         assertThat(await(() -> !a.isUp(c.localNode()))).as("a notices c is gone from the topology").isTrue();
+        assertThat(await(() -> seen.contains("down c"))).isTrue();
         assertThat(seen).containsExactly("up c", "down c");
         assertThat(a.nodes()).extracting(NodeId::name).containsExactly("a", "b");
     }

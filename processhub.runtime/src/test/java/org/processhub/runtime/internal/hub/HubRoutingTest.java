@@ -72,6 +72,11 @@ class HubRoutingTest {
             assertThat(await(WAIT, () -> converged(hubs, 50))).isTrue();
             HubCore a = hubs.get(0);
             HubCore b = hubs.get(1);
+            // in agreement, the periodic sync (2 s in these tests) sends digests, never a full snapshot
+            long digests = b.syncStats()[0];
+            long snapshots = b.syncStats()[1];
+            assertThat(await(WAIT, () -> b.syncStats()[0] >= digests + 2)).as("b pushed two digests").isTrue();
+            assertThat(b.syncStats()[1]).as("full snapshots b sent while the replicas agreed").isEqualTo(snapshots);
             // damage a's replica: lose rows that b runs, and invent one for b that b does not run
             List<String> ofB = b.supervisor().cells().stream().map(x -> x.childId()).limit(5).toList();
             for (String id : ofB) a.registryReplica().remove(id, b.localNode(), Long.MAX_VALUE);
@@ -80,6 +85,7 @@ class HubRoutingTest {
             // the periodic sync (2 s in these tests) repairs both
             assertThat(await(WAIT, () -> converged(hubs, 50) && a.childLookup("ghost").isEmpty()))
                     .as("missing rows are back, the stale row is gone").isTrue();
+            assertThat(b.syncStats()[1]).as("a disagreed with b's digest and pulled b's snapshot").isGreaterThan(snapshots);
         }
     }
 

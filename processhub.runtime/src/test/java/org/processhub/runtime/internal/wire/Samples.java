@@ -118,6 +118,9 @@ final class Samples {
         all.add(new WhichReply("hub", 10, B, List.of()));
         all.add(new org.processhub.runtime.internal.wire.Message.SyncRound("hub", A, 12345L, List.of(A, B)));
         all.add(new org.processhub.runtime.internal.wire.Message.SyncRound("hub", B, -1L, List.of()));
+        all.add(new Message.SyncDigest("hub", A, 100_000, 0x9E3779B97F4A7C15L));
+        all.add(new Message.SyncDigest("hub", UNICODE_NODE, 0, Long.MIN_VALUE));
+        all.add(new Message.SyncPull("hub", B));
         return all;
     }
 

@@ -92,7 +92,7 @@ class WireCodecTest {
         }
         assertThat(types).containsExactlyInAnyOrder(Arrays.stream(Message.class.getPermittedSubclasses())
                 .filter(c -> !c.isInterface()).toArray(Class<?>[]::new));
-        assertThat(types).hasSize(13);
+        assertThat(types).hasSize(15);
         assertThat(codes).containsExactlyInAnyOrder(ErrorCode.values());
         assertThat(policies).containsExactlyInAnyOrder(RestartPolicy.values());
     }
@@ -106,7 +106,9 @@ class WireCodecTest {
         assertThat(WireCodec.TYPE_WHICH_REPLY).isEqualTo(12);
         assertThat(WireCodec.typeName(0)).isNull();
         assertThat(WireCodec.typeName(13)).isEqualTo("SyncRound");
-        assertThat(WireCodec.typeName(14)).isNull();
+        assertThat(WireCodec.typeName(15)).isEqualTo("SyncPull");
+        assertThat(WireCodec.typeName(14)).isEqualTo("SyncDigest");
+        assertThat(WireCodec.typeName(16)).isNull();
         byte[] frame = WireCodec.encode(new Leave("h", A));
         assertThat(Arrays.copyOf(frame, 7)).containsExactly(0x50, 0x48, 1, 2, 1, 'h', 14);
     }
