@@ -13,7 +13,10 @@ import org.processhub.api.NodeId;
  */
 @ConsumerType
 public interface SynchronizationStrategy extends Strategy {
-    /** Period of the anti-entropy sync, in which each node re-publishes what it really runs. */
+    /**
+     * Period of the anti-entropy sync, in which each node tells the members it syncs with a digest of what it
+     * really runs (and sends its full list to those whose replica disagrees).
+     */
     Duration syncInterval();
 
     /**

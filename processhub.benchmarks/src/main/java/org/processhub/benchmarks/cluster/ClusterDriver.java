@@ -396,8 +396,9 @@ public final class ClusterDriver {
     }
 
     /**
-     * Starts 200k more at a time until the next step would take the heap after GC past 95 % of max (judged by
-     * the last step's growth; beyond that the JVM thrashes in GC), a start fails, or 4 minutes pass.
+     * Starts 200k more at a time until the next step would take the heap after GC past 90 % of max (judged by
+     * the last step's growth; a step also needs room for its own transient garbage, and beyond that the JVM
+     * thrashes in GC or runs out of memory), a start fails, or 4 minutes pass.
      */
     Map<String, Object> fill(Node n, int already, long max) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -414,12 +415,18 @@ public final class ClusterDriver {
                 break;
             }
             total += Integer.parseInt(s.get("ok"));
-            Map<String, String> h = n.bench("bench:heap " + HUB, CMD);
+            Map<String, String> h;
+            try {
+                h = n.bench("bench:heap " + HUB, CMD);
+            } catch (Exception e) { // e.g. an OutOfMemoryError in the node: the last step went too far
+                steps.add(total + " children: heap query failed: " + e.getMessage());
+                break;
+            }
             long used = Long.parseLong(h.get("used"));
             steps.add(total + " children: heap " + (used >> 20) + " MiB");
             long growth = lastUsed < 0 ? 0 : used - lastUsed;
             lastUsed = used;
-            if (Integer.parseInt(s.get("errors")) > 0 || used + growth > 0.95 * max) break;
+            if (Integer.parseInt(s.get("errors")) > 0 || used + growth > 0.90 * max) break;
         }
         m.put("children_held", total);
         m.put("steps", steps);

@@ -147,6 +147,7 @@ public final class HubCore implements ProcessHub {
 
     private record Orphan(ChildInfo row, long since) {}
     private long syncIds;
+    private final Set<NodeId> digestedTo = new HashSet<>(); // loop thread: members that may pull our snapshot once
     private volatile long digestsSent; // written by the loop thread only
     private volatile long snapshotsSent; // written by the loop thread only
     private ScheduledFuture<?> announceTask;
@@ -624,7 +625,7 @@ public final class HubCore implements ProcessHub {
         else if (m instanceof CallReply r) calls.onReply(r);
         else if (m instanceof SyncRound r) joinRound(r);
         else if (m instanceof SyncDigest d) onDigest(d);
-        else if (m instanceof SyncPull p && members.containsKey(p.node()) && !p.node().equals(self)) sendSnapshot(p.node());
+        else if (m instanceof SyncPull p) onPull(p);
     }
 
     // ---------------------------------------------------------------- membership
@@ -694,6 +695,7 @@ public final class HubCore implements ProcessHub {
         finishWhiches();
         if (node.equals(self) || members.remove(node) == null) return;
         mismatched.remove(node);
+        digestedTo.remove(node);
         syncs.remove(node);
         memberList = List.copyOf(members.keySet());
         membershipChanged = System.nanoTime();
@@ -1183,7 +1185,7 @@ public final class HubCore implements ProcessHub {
             if (self.equals(memberList.get(0))) joinRound(new SyncRound(hubId, self, System.currentTimeMillis(), List.of()));
             return;
         }
-        pushSnapshot();
+        pushDigest();
     }
 
     /**
@@ -1206,7 +1208,7 @@ public final class HubCore implements ProcessHub {
      * registry disagrees pulls the full snapshot. An idle, consistent cluster so exchanges a few bytes per
      * interval instead of every row.
      */
-    private void pushSnapshot() {
+    private void pushDigest() {
         Set<NodeId> targets = strategies.synchronization().nextHops(self, memberList, Set.of(self), ThreadLocalRandom.current());
         if (targets.isEmpty() || partitioned) return;
         int count = 0;
@@ -1220,12 +1222,22 @@ public final class HubCore implements ProcessHub {
         digestsSent++;
         byte[] frame = WireCodec.encode(new SyncDigest(hubId, self, count, hash));
         for (NodeId n : targets) sendEncoded(n, frame);
+        digestedTo.addAll(targets);
+    }
+
+    /** A member disagreed with our digest: send it everything (once per digest it got, so pulls cannot flood). */
+    private void onPull(SyncPull p) {
+        if (members.containsKey(p.node()) && digestedTo.remove(p.node())) sendSnapshot(p.node());
     }
 
     private void onDigest(SyncDigest d) {
         if (!members.containsKey(d.node()) || d.node().equals(self)) return;
         Registry.Digest mine = registry.digest(d.node());
-        if (mine.count() != d.count() || mine.hash() != d.hash()) send(d.node(), new SyncPull(hubId, self));
+        if (mine.count() != d.count() || mine.hash() != d.hash()) {
+            log.debug(() -> "hub " + hubId + ": " + mine.count() + " row(s) of " + d.node() + " here, it runs " + d.count()
+                    + (mine.count() == d.count() ? " (other incarnations)" : "") + "; pulling its list");
+            send(d.node(), new SyncPull(hubId, self));
+        }
     }
 
     /** Anti-entropy counters, for tests: digests pushed, full snapshots sent. */
@@ -1233,12 +1245,12 @@ public final class HubCore implements ProcessHub {
         return new long[] {digestsSent, snapshotsSent};
     }
 
-    /** A gossip anti-entropy round: push our snapshot once per round, pass the round on to the unreached. */
+    /** A gossip anti-entropy round: push our digest once per round, pass the round on to the unreached. */
     private void joinRound(SyncRound r) {
         Long last = rounds.get(r.initiator());
         if (last != null && last >= r.roundId()) return;
         rounds.put(r.initiator(), r.roundId());
-        pushSnapshot();
+        pushDigest();
         Set<NodeId> reached = new HashSet<>(r.reached());
         reached.add(self);
         Set<NodeId> hops = strategies.synchronization().nextHops(self, memberList, reached, ThreadLocalRandom.current());
@@ -1253,7 +1265,8 @@ public final class HubCore implements ProcessHub {
     /** Registry rows that claim an instance here that does not run (any more): remove and tell the others. */
     private void dropStaleOwnRows() {
         List<RegistryOp> ops = new ArrayList<>();
-        for (ChildInfo row : registry.rowsOf(self)) {
+        // walks the live rows: a list of all own rows would be the size of the registry, every interval
+        for (ChildInfo row : registry.rows()) {
             if (supervisor.get(row.childId()).isPresent()) continue;
             ProcessRef mine = registry.instance(row.childId(), self);
             if (mine != null && registry.remove(row.childId(), self, mine.incarnation())) {

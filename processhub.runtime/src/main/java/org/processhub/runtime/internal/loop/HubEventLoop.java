@@ -145,7 +145,8 @@ public final class HubEventLoop {
             }
             try {
                 t.body.run();
-            } catch (RuntimeException | LinkageError | AssertionError e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
+                // the task fails alone; a dead loop thread would leave the hub up but deaf to everything
                 log.error(name + ": event failed: " + e, e);
             }
         }

@@ -90,6 +90,12 @@ class HubEventLoopTest {
         loop.post(0, () -> {
             throw new IllegalStateException("boom");
         });
+        loop.post(0, () -> {
+            throw new OutOfMemoryError("a task that allocates too much (thrown here, not provoked)");
+        });
+        loop.post(0, () -> {
+            throw new StackOverflowError();
+        });
         CountDownLatch after = new CountDownLatch(1);
         loop.post(0, after::countDown);
         await(after);
