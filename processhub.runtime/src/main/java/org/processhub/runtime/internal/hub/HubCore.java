@@ -400,8 +400,8 @@ public final class HubCore implements ProcessHub {
 
     @Override
     public Optional<ChildInfo> childLookup(String childId) {
-        ChildInfo row = registry.row(childId);
-        return row == null ? Optional.empty() : Optional.of(withActive(row));
+        Optional<ChildInfo> row = registry.get(childId); // allocation-free unless an active replica is named
+        return row.isEmpty() || !activeAware ? row : Optional.of(withActive(row.get()));
     }
 
     @Override
