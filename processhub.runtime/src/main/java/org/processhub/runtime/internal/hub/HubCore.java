@@ -656,11 +656,9 @@ public final class HubCore implements ProcessHub {
         checkStrategies(a.node(), a.strategies(), previous);
         if (a.replyWanted()) send(a.node(), announce(false));
         if (known) return;
-        memberList = List.copyOf(members.keySet());
-        membershipChanged = System.nanoTime();
+        publishMembers();
         maxSeen = Math.max(maxSeen, memberList.size());
         departures.removeIf(d -> d.node().equals(a.node()));
-        placement = strategies.distribution().placement(memberList);
         refreshModes();
         log.info("hub " + hubId + ": node " + a.node() + " joined; members " + memberList);
         hooks.fire(Hook.CLUSTER_JOIN, a.node());
@@ -668,6 +666,18 @@ public final class HubCore implements ProcessHub {
         sendSnapshot(a.node()); // the newcomer learns our part of the registry at once
         NodeId joined = a.node();
         loop.post(LOW, () -> rebalance(Optional.of(joined), "join of " + joined));
+    }
+
+    /**
+     * The new member list and its placement. The placement is published first: whoever sees the new members (a
+     * lookup's caller, {@code nodes()}) also sees where children go among them — with 8192 vnodes a ring takes
+     * about a millisecond to build, long enough to be caught in between.
+     */
+    private void publishMembers() {
+        List<NodeId> next = List.copyOf(members.keySet());
+        placement = strategies.distribution().placement(next);
+        memberList = next;
+        membershipChanged = System.nanoTime();
     }
 
     private void checkStrategies(NodeId node, Map<String, String> remote, Map<String, String> previous) {
@@ -697,11 +707,9 @@ public final class HubCore implements ProcessHub {
         mismatched.remove(node);
         digestedTo.remove(node);
         syncs.remove(node);
-        memberList = List.copyOf(members.keySet());
-        membershipChanged = System.nanoTime();
+        publishMembers();
         departures.add(new MembershipView.Departure(node, Instant.now()));
         if (departures.size() > 1000) departures.remove(0);
-        placement = strategies.distribution().placement(memberList);
         refreshModes(); // a passive replica whose active one was on the departed node takes over at once
         log.info("hub " + hubId + ": node " + node + " " + how + "; members " + memberList);
         hooks.fire(Hook.CLUSTER_LEAVE, node);
