@@ -1,13 +1,11 @@
 package org.processhub.benchmarks.cluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import org.processhub.runtime.internal.cluster.FreePorts;
 
 /**
  * The node JVMs of one benchmark cluster, of one system, on loopback ports no other cluster uses (free
@@ -35,8 +33,8 @@ final class TestCluster implements AutoCloseable {
         this.system = system;
         this.options = options;
         this.dir = dir;
-        this.discoveryPort = freeRange(10);
-        this.communicationPort = freeRange(100);
+        this.discoveryPort = FreePorts.range("127.0.0.1", 10);
+        this.communicationPort = FreePorts.range("127.0.0.1", 100);
     }
 
     boolean isProcessHub() {
@@ -114,21 +112,5 @@ final class TestCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(Node::close);
-    }
-
-    static int freeRange(int count) throws IOException {
-        for (int attempt = 0; attempt < 300; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(30000);
-            boolean free = true;
-            for (int p = base; p < base + count && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) return base;
-        }
-        throw new IOException("no free port range");
     }
 }

@@ -1,8 +1,5 @@
 package org.processhub.benchmarks.jmh;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +25,7 @@ import org.processhub.api.ChildSpec;
 import org.processhub.api.HubProcess;
 import org.processhub.api.NodeId;
 import org.processhub.api.StartOptions;
+import org.processhub.runtime.internal.cluster.FreePorts;
 import org.processhub.runtime.internal.cluster.IgniteCluster;
 import org.processhub.runtime.internal.cluster.NodeSettings;
 import org.processhub.runtime.internal.hub.HubCore;
@@ -80,7 +78,7 @@ public class LocalHubBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         Log log = Log.stderr(Log.Level.WARN);
-        cluster = IgniteCluster.start(NodeSettings.loopback("bench-1", freeRange(10), 9, freeRange(60), Duration.ofMillis(2000)), log);
+        cluster = IgniteCluster.start(NodeSettings.loopback("bench-1", FreePorts.range("127.0.0.1", 10), 9, FreePorts.range("127.0.0.1", 60), Duration.ofMillis(2000)), log);
         HubStrategies strategies = new HubStrategies(new ConsistentHashingStrategy(), new SingularityStrategy(),
                 new ColdSwapStrategy(), new PubSubStrategy(), new DivergenceStrategy());
         hub = new HubCore(HubSettings.defaults("bench"), cluster, strategies,
@@ -138,21 +136,5 @@ public class LocalHubBenchmark {
         public Object handleCall(Object message) {
             return message;
         }
-    }
-
-    static int freeRange(int count) throws IOException {
-        for (int attempt = 0; attempt < 300; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(30000);
-            boolean free = true;
-            for (int p = base; p < base + count && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) return base;
-        }
-        throw new IOException("no free port range");
     }
 }

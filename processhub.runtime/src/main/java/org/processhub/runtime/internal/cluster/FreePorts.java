@@ -6,12 +6,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Finds runs of free TCP ports, for nodes configured with port 0. */
-final class FreePorts {
+/** Finds runs of free TCP ports, for nodes configured with port 0 (and for the benchmarks' in-JVM nodes). */
+public final class FreePorts {
     private FreePorts() {}
 
     /** The first of {@code count} consecutive ports that are free on {@code host} right now. */
-    static int range(String host, int count) {
+    public static int range(String host, int count) {
         InetAddress addr;
         try {
             addr = InetAddress.getByName(host);
